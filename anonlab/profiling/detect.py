@@ -1,0 +1,454 @@
+"""Detect what kind of identifier a column holds, from its values and its name.
+
+Detection runs every check in :mod:`anonlab.profiling.patterns` over a column's non-null values (or
+a sample of them) in one vectorized polars pass, then applies rules in a fixed order:
+
+1. **Distinctive formats** need no help from the name: e-mail, SSN (``123-45-6789`` with valid
+   area, group and serial), Luhn-valid card numbers, mod-97-valid IBANs, IPv4/IPv6, MAC, URLs,
+   ZIP+4, street addresses, ``lat, lon`` pairs and written phone numbers. The kind whose share of
+   matching values is highest wins if that share reaches :data:`FORMAT_SHARE`.
+2. **Ambiguous formats** need the column's name to agree: nine bare digits are an SSN only in a
+   column called ``ssn``; five digits are a ZIP only under a ZIP-like name; ten bare digits are a
+   phone only under a phone-like name; city names only under a city-like name.
+3. **Dates** (temporal dtypes or date strings) are dates of birth when the name says birth and the
+   values are plausible birth dates (not in the future, not before 1900); otherwise dates.
+4. **Person names** by name and value shape, or, without a name hint, by shape and a share of
+   common given names.
+5. **Free text** (several words per value) that contains e-mails, phones, SSNs or URLs in at least
+   :data:`TEXT_SHARE` of its values.
+6. **Record identifiers**: codes that are (nearly) unique per row, by shape (letters and digits,
+   UUIDs, fixed-width digit strings) or by an id-like name.
+
+The result's ``share`` is the share of the checked non-null values that matched the kind; when the
+values were sampled, ``sampled`` says so and ``checked`` says how many were looked at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from anonlab.profiling import patterns as pt
+from anonlab.profiling._lexicon import FIRST_NAMES
+from anonlab.profiling.kinds import Kind
+from anonlab.profiling.names import NameHints, name_hints
+
+__all__ = ["FORMAT_SHARE", "TEXT_SHARE", "Detection", "detect_values"]
+
+FORMAT_SHARE = 0.8
+"""Share of values that must match a format for the column to be called that kind."""
+TEXT_SHARE = 0.02
+"""Share of free-text values that must contain an identifier for the column to be flagged."""
+UNIQUE_SHARE = 0.95
+"""Distinct / non-null ratio above which a code column is a record identifier."""
+
+_NAME_SHAPE = (
+    r"^[A-Z][a-zA-Z'’.-]*(\s+[A-Z]\.?)?(\s+(van|von|de|der|del|da|di|la|le|bin|al|st\.?)"
+    r")*(\s+[A-Z][a-zA-Z'’-]+){0,3}$|^[A-Z][a-zA-Z'’-]+,\s*[A-Z][a-z'’-]+(\s+[A-Z]\.?)?$"
+)
+_CITY_SHAPE = r"^[A-Za-z][A-Za-z .'’-]*$"
+_CODE_SHAPE = r"^[A-Za-z0-9][A-Za-z0-9_/.:-]{3,63}$"
+_UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+_DECIMAL = r"^[-+]?\d+[.,]\d+$"
+
+_FORMAT_ORDER: tuple[Kind, ...] = (
+    Kind.SSN,
+    Kind.CREDIT_CARD,
+    Kind.IBAN,
+    Kind.EMAIL,
+    Kind.IPV4,
+    Kind.IPV6,
+    Kind.MAC_ADDRESS,
+    Kind.URL,
+    Kind.ZIP_CODE,
+    Kind.STREET_ADDRESS,
+    Kind.GEO_COORDINATES,
+    Kind.PHONE,
+)
+
+_WHAT = {
+    Kind.EMAIL: "e-mail addresses",
+    Kind.PHONE: "telephone numbers",
+    Kind.SSN: "valid US Social Security numbers",
+    Kind.CREDIT_CARD: "Luhn-valid payment card numbers",
+    Kind.IBAN: "IBANs with a valid checksum",
+    Kind.IPV4: "IPv4 addresses",
+    Kind.IPV6: "IPv6 addresses",
+    Kind.URL: "web addresses",
+    Kind.MAC_ADDRESS: "MAC addresses",
+    Kind.ZIP_CODE: "US ZIP codes",
+    Kind.DATE: "dates",
+    Kind.DATE_OF_BIRTH: "plausible birth dates",
+    Kind.PERSON_NAME: "shaped like people's names",
+    Kind.STREET_ADDRESS: "street addresses",
+    Kind.CITY: "place names",
+    Kind.GEO_COORDINATES: "geographic coordinates",
+    Kind.FREE_TEXT_WITH_IDENTIFIERS: "free text containing identifiers",
+    Kind.RECORD_ID: "unique codes",
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What detection found in one column.
+
+    Attributes
+    ----------
+    kind : Kind or None
+        The detected kind, or None when the column holds none of the identifier kinds.
+    share : float
+        Share of the checked non-null values that matched ``kind`` (0 when ``kind`` is None).
+    checked : int
+        How many non-null values were examined.
+    matched : int
+        How many of them matched.
+    sampled : bool
+        True when ``checked`` is a sample of the column's non-null values rather than all of them.
+    evidence : str
+        The reason in words: what matched, and whether the column's name agreed.
+    text_kinds : tuple of Kind
+        For free text, the kinds of identifiers found inside it, most frequent first.
+    """
+
+    kind: Kind | None
+    share: float
+    checked: int
+    matched: int
+    sampled: bool
+    evidence: str
+    text_kinds: tuple[Kind, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data: kinds as strings."""
+        return {
+            "kind": None if self.kind is None else self.kind.value,
+            "share": self.share,
+            "checked": self.checked,
+            "matched": self.matched,
+            "sampled": self.sampled,
+            "evidence": self.evidence,
+            "text_kinds": [k.value for k in self.text_kinds],
+        }
+
+
+def _pct(share: float) -> str:
+    if 0.995 <= share < 1.0:
+        return ">99%"
+    return f"{share:.0%}"
+
+
+def _found(
+    kind: Kind, matched: int, checked: int, sampled: bool, hints: NameHints, *, by_name: bool
+) -> Detection:
+    share = matched / checked if checked else 0.0
+    of = f"{checked:,} sampled values" if sampled else f"{checked:,} values"
+    what = _WHAT[kind]
+    if kind is Kind.PERSON_NAME:
+        text = f"{_pct(share)} of {of} are {what}"
+    else:
+        text = f"{_pct(share)} of {of} are {what}"
+    if by_name:
+        text += f", and the column name {hints.name!r} says so"
+    return Detection(kind, share, checked, matched, sampled, text)
+
+
+def _none(checked: int, sampled: bool, reason: str) -> Detection:
+    return Detection(None, 0.0, checked, 0, sampled, reason)
+
+
+def detect_values(
+    values: pl.Series,
+    name: str,
+    *,
+    non_null: int,
+    distinct: int,
+    sampled: bool,
+    today: dt.date | None = None,
+) -> Detection:
+    """Detect the kind of a column from (a sample of) its non-null values.
+
+    Parameters
+    ----------
+    values : polars.Series
+        Non-null values of the column, all of them or a sample.
+    name : str
+        The column's name.
+    non_null, distinct : int
+        The whole column's non-null count and distinct count (for uniqueness).
+    sampled : bool
+        Whether ``values`` is a sample.
+    today : datetime.date, optional
+        The reference date for "not in the future" (defaults to today).
+
+    Returns
+    -------
+    Detection
+    """
+    hints = name_hints(name)
+    checked = values.len()
+    if checked == 0:
+        return _none(0, sampled, "no non-null values to examine")
+    today = today or dt.date.today()
+    uniqueness = distinct / non_null if non_null else 0.0
+    dtype = values.dtype
+
+    if dtype == pl.Null:
+        return _none(0, sampled, "no non-null values to examine")
+    if dtype.is_temporal():
+        if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
+            return _detect_dates(values.cast(pl.Date), hints, checked, sampled, today)
+        return _none(checked, sampled, f"{dtype} values are durations or times of day")
+    if dtype == pl.Boolean:
+        return _none(checked, sampled, "true/false values")
+    if dtype == pl.Binary:
+        return _none(checked, sampled, "binary values cannot be inspected for identifiers")
+    if dtype.is_float() or dtype.is_decimal():
+        return _detect_floats(values.cast(pl.Float64), hints, checked, sampled)
+    if dtype.is_integer():
+        return _detect_integers(values, hints, checked, sampled, uniqueness)
+    if dtype.is_nested():
+        flat = _flatten_to_strings(values)
+        if flat.len() == 0:
+            return _none(checked, sampled, "nested values hold no text to examine")
+        inner = _detect_strings(flat, hints, flat.len(), sampled, uniqueness, today)
+        if inner.kind is None:
+            return inner
+        return Detection(
+            inner.kind,
+            inner.share,
+            inner.checked,
+            inner.matched,
+            sampled,
+            f"nested values: {inner.evidence}",
+            inner.text_kinds,
+        )
+    strings = values.cast(pl.String).str.strip_chars()
+    return _detect_strings(strings, hints, checked, sampled, uniqueness, today)
+
+
+def _flatten_to_strings(values: pl.Series) -> pl.Series:
+    """Leaf values of list, array and struct columns, as strings."""
+    s = values
+    for _ in range(8):
+        dtype = s.dtype
+        if isinstance(dtype, pl.List | pl.Array):
+            s = s.explode().drop_nulls() if isinstance(dtype, pl.List) else s.arr.explode()
+        elif isinstance(dtype, pl.Struct):
+            parts = [s.struct.field(f.name) for f in dtype.fields]
+            flat = [p if p.dtype.is_nested() else p.cast(pl.String) for p in parts]
+            if not flat or len({p.dtype for p in flat}) > 1:
+                # Fields of different nested types: keep the plain ones only.
+                flat = [p for p in flat if not p.dtype.is_nested()]
+            s = pl.concat(flat) if flat else pl.Series([], dtype=pl.String)
+        else:
+            break
+    if s.dtype.is_nested():
+        return pl.Series([], dtype=pl.String)
+    if s.dtype == pl.Binary:
+        return pl.Series([], dtype=pl.String)
+    return s.cast(pl.String).drop_nulls().str.strip_chars()
+
+
+def _detect_dates(
+    dates: pl.Series, hints: NameHints, checked: int, sampled: bool, today: dt.date
+) -> Detection:
+    dates = dates.drop_nulls()
+    if dates.len() == 0:
+        return _none(checked, sampled, "no valid dates")
+    plausible = int(dates.is_between(dt.date(1900, 1, 1), today).sum())
+    if "birth" in hints:
+        share = plausible / checked
+        if share >= FORMAT_SHARE:
+            return _found(Kind.DATE_OF_BIRTH, plausible, checked, sampled, hints, by_name=True)
+    found = _found(Kind.DATE, dates.len(), checked, sampled, hints, by_name=False)
+    if "birth" in hints:
+        return Detection(
+            found.kind, found.share, found.checked, found.matched, sampled,
+            found.evidence + f"; only {_pct(plausible / checked)} are plausible birth dates "
+            "(1900 to today), so not called dates of birth",
+        )
+    return found
+
+
+def _detect_floats(
+    values: pl.Series, hints: NameHints, checked: int, sampled: bool
+) -> Detection:
+    if "lat" in hints or "lon" in hints:
+        bound = 90.0 if "lat" in hints and "lon" not in hints else 180.0
+        in_range = values.is_between(-bound, bound) & values.is_finite()
+        fractional = (values != values.round(0)) & in_range
+        matched = int(in_range.sum())
+        if matched / checked >= FORMAT_SHARE and int(fractional.sum()) / checked >= 0.5:
+            return _found(Kind.GEO_COORDINATES, matched, checked, sampled, hints, by_name=True)
+        return _none(checked, sampled, f"the name {hints.name!r} suggests coordinates, but the "
+                     "values are not decimal degrees in range")
+    return _none(checked, sampled, "numeric measurements")
+
+
+def _detect_integers(
+    values: pl.Series, hints: NameHints, checked: int, sampled: bool, uniqueness: float
+) -> Detection:
+    nonneg = values.cast(pl.Int64, strict=False).drop_nulls()
+    if "ssn" in hints:
+        s = nonneg.cast(pl.String).str.zfill(9).to_frame("v").select(
+            pt.is_ssn(pl.col("v"), bare=True).sum()
+        ).item()
+        if s / checked >= FORMAT_SHARE:
+            return _found(Kind.SSN, s, checked, sampled, hints, by_name=True)
+    if "zip" in hints:
+        z = int(nonneg.is_between(501, 99999).sum())
+        if z / checked >= FORMAT_SHARE:
+            return _found(Kind.ZIP_CODE, z, checked, sampled, hints, by_name=True)
+    if "phone" in hints:
+        p = nonneg.cast(pl.String).to_frame("v").select(
+            pl.col("v").str.contains(pt.PHONE_BARE).sum()
+        ).item()
+        if p / checked >= FORMAT_SHARE:
+            return _found(Kind.PHONE, p, checked, sampled, hints, by_name=True)
+    if hints.record_id and uniqueness >= UNIQUE_SHARE and checked >= 2:
+        return Detection(
+            Kind.RECORD_ID, 1.0, checked, checked, sampled,
+            f"{_pct(uniqueness)} of values are distinct and the column name {hints.name!r} "
+            "says it identifies a person or record",
+        )
+    return _none(checked, sampled, "integer counts or measurements")
+
+
+def _detect_strings(
+    s: pl.Series,
+    hints: NameHints,
+    checked: int,
+    sampled: bool,
+    uniqueness: float,
+    today: dt.date,
+) -> Detection:
+    v = pl.col("v")
+    words = v.str.count_matches(r"\S+")
+    first = v.str.extract(r"^([A-Za-z]+)", 1).str.to_lowercase()
+    exprs: dict[str, pl.Expr] = {
+        Kind.EMAIL.value: pt.is_email(v),
+        Kind.PHONE.value: pt.is_phone(v, bare="phone" in hints),
+        Kind.SSN.value: pt.is_ssn(v, bare="ssn" in hints),
+        # Checksums are costly: count the shapes here, validate the shaped values below.
+        Kind.CREDIT_CARD.value: pt.card_shaped(v),
+        Kind.IBAN.value: pt.iban_shaped(v),
+        Kind.IPV4.value: pt.is_ipv4(v),
+        Kind.IPV6.value: pt.is_ipv6(v),
+        Kind.MAC_ADDRESS.value: pt.is_mac(v),
+        Kind.URL.value: pt.is_url(v),
+        Kind.ZIP_CODE.value: pt.is_zip4(v) | (pt.is_zip(v) if "zip" in hints else pl.lit(False)),
+        Kind.STREET_ADDRESS.value: pt.is_street_address(v),
+        Kind.GEO_COORDINATES.value: pt.is_geo_pair(v),
+        "date": pt.parse_date_string(v).is_not_null(),
+        "birth": pt.parse_date_string(v).is_between(dt.date(1900, 1, 1), today).fill_null(False),
+        "name_shape": v.str.contains(_NAME_SHAPE),
+        "given": first.is_in(list(FIRST_NAMES)).fill_null(False),
+        "city_shape": v.str.contains(_CITY_SHAPE),
+        "code": v.str.contains(_CODE_SHAPE) & v.str.contains(r"\d") & ~v.str.contains(_DECIMAL),
+        "uuid": v.str.contains(_UUID),
+        "fixed_digits": v.str.contains(r"^\d{6,}$"),
+    }
+    for kind_name, pattern in pt.CONTAINED.items():
+        exprs[f"in_{kind_name}"] = v.str.contains(pattern)
+    frame = s.to_frame("v")
+    counts = frame.select(
+        *[e.fill_null(False).sum().alias(k) for k, e in exprs.items()],
+        words.mean().alias("words"),
+        v.str.len_chars().n_unique().alias("lengths"),
+        (v.str.len_chars() == v.str.len_chars().first()).all().alias("same_length"),
+    ).row(0, named=True)
+    for kind, valid in ((Kind.CREDIT_CARD, pt.is_credit_card), (Kind.IBAN, pt.is_iban)):
+        if counts[kind.value]:
+            counts[kind.value] = frame.filter(exprs[kind.value]).select(valid(v).sum()).item()
+    share = {k: counts[k] / checked for k in exprs}
+    mean_words = counts["words"] or 0.0
+
+    # 1. distinctive formats
+    best: Kind | None = None
+    for kind in _FORMAT_ORDER:
+        beats = best is None or share[kind.value] > share[best.value]
+        if share[kind.value] >= FORMAT_SHARE and beats:
+            best = kind
+    if best is not None:
+        by_name = (best is Kind.ZIP_CODE and "zip" in hints) or (
+            best is Kind.SSN and "ssn" in hints
+        )
+        return _found(best, counts[best.value], checked, sampled, hints, by_name=by_name)
+
+    # 2. formats that need the name to agree
+    if "address" in hints and share[Kind.STREET_ADDRESS.value] >= 0.5:
+        return _found(Kind.STREET_ADDRESS, counts[Kind.STREET_ADDRESS.value], checked, sampled,
+                      hints, by_name=True)
+    if "geo" in hints and share[Kind.GEO_COORDINATES.value] >= 0.5:
+        return _found(Kind.GEO_COORDINATES, counts[Kind.GEO_COORDINATES.value], checked, sampled,
+                      hints, by_name=True)
+    if "city" in hints and share["city_shape"] >= FORMAT_SHARE and mean_words <= 4:
+        return _found(Kind.CITY, counts["city_shape"], checked, sampled, hints, by_name=True)
+
+    # 3. dates written as text
+    if share["date"] >= FORMAT_SHARE:
+        if "birth" in hints and share["birth"] >= FORMAT_SHARE:
+            return _found(Kind.DATE_OF_BIRTH, counts["birth"], checked, sampled, hints,
+                          by_name=True)
+        return _found(Kind.DATE, counts["date"], checked, sampled, hints, by_name=False)
+
+    # 4. people's names
+    if hints.person_name and share["name_shape"] >= FORMAT_SHARE and mean_words <= 5:
+        return _found(Kind.PERSON_NAME, counts["name_shape"], checked, sampled, hints,
+                      by_name=True)
+    if (
+        share["name_shape"] >= 0.9
+        and share["given"] >= 0.3
+        and 1.5 <= mean_words <= 4
+        and "not_person" not in hints
+        and "city" not in hints
+    ):
+        return Detection(
+            Kind.PERSON_NAME, share["name_shape"], checked, counts["name_shape"], sampled,
+            f"{_pct(share['name_shape'])} of {checked:,}{' sampled' if sampled else ''} values "
+            f"are shaped like people's names and {_pct(share['given'])} start with a common "
+            "given name",
+        )
+
+    # 5. free text carrying identifiers
+    contained = {k: counts[f"in_{k}"] for k in pt.CONTAINED}
+    any_inside = sum(contained.values())
+    if mean_words >= 4 and any_inside > 0:
+        inside = frame.select(
+            pl.any_horizontal([v.str.contains(p) for p in pt.CONTAINED.values()]).sum()
+        ).item()
+        if inside / checked >= TEXT_SHARE:
+            kinds = tuple(
+                Kind(k) for k, n in sorted(contained.items(), key=lambda kv: -kv[1]) if n > 0
+            )
+            listed = ", ".join(_WHAT[k] for k in kinds)
+            return Detection(
+                Kind.FREE_TEXT_WITH_IDENTIFIERS, inside / checked, checked, inside, sampled,
+                f"free text; {_pct(inside / checked)} of {checked:,}"
+                f"{' sampled' if sampled else ''} values contain {listed}",
+                kinds,
+            )
+
+    # 6. record identifiers
+    if uniqueness >= UNIQUE_SHARE and checked >= 10 and mean_words <= 1.5:
+        coded = max(share["code"], share["uuid"])
+        fixed = share["fixed_digits"] >= 0.99 and counts["same_length"]
+        if hints.record_id or coded >= 0.9 or fixed:
+            why = (
+                f"the column name {hints.name!r} says it identifies a person or record"
+                if hints.record_id
+                else "values are codes of letters and digits"
+                if coded >= 0.9
+                else "values are fixed-width digit strings"
+            )
+            return Detection(
+                Kind.RECORD_ID, max(coded, share["fixed_digits"]) if not hints.record_id else 1.0,
+                checked, checked, sampled,
+                f"{_pct(uniqueness)} of non-null values are distinct and {why}",
+            )
+
+    if mean_words >= 4:
+        return _none(checked, sampled, "free text with no identifiers found in it")
+    return _none(checked, sampled, "no identifier format matched")
