@@ -49,8 +49,11 @@ _NAME_SHAPE = (
     r")*(\s+[A-Z][a-zA-Z'’-]+){0,3}$|^[A-Z][a-zA-Z'’-]+,\s*[A-Z][a-z'’-]+(\s+[A-Z]\.?)?$"
 )
 _CITY_SHAPE = r"^[A-Za-z][A-Za-z .'’-]*$"
-_CODE_SHAPE = r"^[A-Za-z0-9][A-Za-z0-9_/.:-]{3,63}$"
-_UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+# A record code that needs no name to be recognized: a letter prefix and a run of digits
+# (MRN-0048213, XKD482913, CUST-303240, POL-2084-0814481). Bare digit strings, hex digests,
+# times and dotted values are too ambiguous without an id-like column name.
+_CODE_SHAPE = r"^[A-Za-z]{1,5}[-_ ]?\d{5,12}([-_]\d{2,12})?$|^[A-Za-z]{1,5}-\d{2,6}-\d{4,12}$"
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _DECIMAL = r"^[-+]?\d+[.,]\d+$"
 
 _FORMAT_ORDER: tuple[Kind, ...] = (
@@ -59,8 +62,8 @@ _FORMAT_ORDER: tuple[Kind, ...] = (
     Kind.IBAN,
     Kind.EMAIL,
     Kind.IPV4,
+    Kind.MAC_ADDRESS,  # before IPv6: EUI-64 with colons is also valid IPv6 syntax
     Kind.IPV6,
-    Kind.MAC_ADDRESS,
     Kind.URL,
     Kind.ZIP_CODE,
     Kind.STREET_ADDRESS,
@@ -345,10 +348,12 @@ def _detect_strings(
         "birth": pt.parse_date_string(v).is_between(dt.date(1900, 1, 1), today).fill_null(False),
         "name_shape": v.str.contains(_NAME_SHAPE),
         "given": first.is_in(list(FIRST_NAMES)).fill_null(False),
-        "city_shape": v.str.contains(_CITY_SHAPE),
-        "code": v.str.contains(_CODE_SHAPE) & v.str.contains(r"\d") & ~v.str.contains(_DECIMAL),
+        # Place names, not all-capital codes such as airport codes (LAX).
+        "city_shape": v.str.contains(_CITY_SHAPE) & (
+            v.str.contains(r"[a-z]") | (v.str.len_chars() >= 4)
+        ),
+        "code": v.str.contains(_CODE_SHAPE),
         "uuid": v.str.contains(_UUID),
-        "fixed_digits": v.str.contains(r"^\d{6,}$"),
     }
     for kind_name, pattern in pt.CONTAINED.items():
         exprs[f"in_{kind_name}"] = v.str.contains(pattern)
@@ -356,8 +361,6 @@ def _detect_strings(
     counts = frame.select(
         *[e.fill_null(False).sum().alias(k) for k, e in exprs.items()],
         words.mean().alias("words"),
-        v.str.len_chars().n_unique().alias("lengths"),
-        (v.str.len_chars() == v.str.len_chars().first()).all().alias("same_length"),
     ).row(0, named=True)
     for kind, valid in ((Kind.CREDIT_CARD, pt.is_credit_card), (Kind.IBAN, pt.is_iban)):
         if counts[kind.value]:
@@ -431,22 +434,22 @@ def _detect_strings(
                 kinds,
             )
 
-    # 6. record identifiers
-    if uniqueness >= UNIQUE_SHARE and checked >= 10 and mean_words <= 1.5:
+    # 6. record identifiers: (nearly) unique per row, and either named like an identifier or
+    # shaped like a record code
+    if uniqueness >= UNIQUE_SHARE and checked >= 10 and mean_words <= 3:
         coded = max(share["code"], share["uuid"])
-        fixed = share["fixed_digits"] >= 0.99 and counts["same_length"]
-        if hints.record_id or coded >= 0.9 or fixed:
-            why = (
-                f"the column name {hints.name!r} says it identifies a person or record"
-                if hints.record_id
-                else "values are codes of letters and digits"
-                if coded >= 0.9
-                else "values are fixed-width digit strings"
-            )
+        if hints.record_id:
             return Detection(
-                Kind.RECORD_ID, max(coded, share["fixed_digits"]) if not hints.record_id else 1.0,
-                checked, checked, sampled,
-                f"{_pct(uniqueness)} of non-null values are distinct and {why}",
+                Kind.RECORD_ID, 1.0, checked, checked, sampled,
+                f"{_pct(uniqueness)} of non-null values are distinct and the column name "
+                f"{hints.name!r} says it identifies a person or record",
+            )
+        if coded >= 0.9:
+            matched = max(counts["code"], counts["uuid"])
+            return Detection(
+                Kind.RECORD_ID, coded, checked, matched, sampled,
+                f"{_pct(uniqueness)} of non-null values are distinct and {_pct(coded)} are "
+                "record codes (a letter prefix and digits, or UUIDs)",
             )
 
     if mean_words >= 4:

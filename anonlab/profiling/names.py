@@ -46,7 +46,7 @@ _FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "date": (
         frozenset({"date", "dt", "day", "time", "timestamp", "ts", "datetime", "fecha", "datum",
                    "at", "on", "when"}),
-        ("date", "datum", "fecha"),
+        ("datum", "fecha", "datetime"),  # no bare "date": it is inside "update", "candidate"
     ),
     "name": (
         frozenset({"name", "names", "firstname", "lastname", "surname", "fullname", "forename",
@@ -70,7 +70,8 @@ _FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "city": (
         frozenset({"city", "town", "municipality", "ciudad", "stadt", "ville", "locality",
                    "village", "citta", "ort", "hometown", "birthplace"}),
-        ("city", "stadt", "ciudad", "hometown"),
+        # no bare "city" fragment: it is inside "ethnicity", "capacity", "velocity"
+        ("stadt", "ciudad", "hometown", "cityname"),
     ),
     "address": (
         frozenset({"address", "addr", "street", "direccion", "strasse", "adresse", "adres",
@@ -98,13 +99,15 @@ _FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
          "userid", "uuid", "guid"),
     ),
     "weak_id": (
-        # Words that make "id"-ish words refer to something other than a person or record.
-        frozenset({"product", "sku", "item", "order", "transaction", "txn", "request", "session",
-                   "event", "batch", "version", "build", "invoice", "shipment", "status",
+        # Words that make "id"-ish words name a category or a code list, not one person or record.
+        # (A unique order, invoice or request number does identify a record: it links the row to
+        # another database, so those are not here.)
+        frozenset({"product", "sku", "item", "batch", "lot", "version", "build", "status",
                    "category", "icd", "diagnosis", "procedure", "cpt", "drg", "zip", "postal",
                    "country", "state", "currency", "language", "color", "colour", "size",
-                   "type", "class", "group", "dept", "department", "region", "store", "error"}),
-        ("productid", "orderid", "statuscode", "errorcode"),
+                   "type", "class", "group", "dept", "department", "region", "store", "error",
+                   "city", "airport", "area", "phone", "extension"}),
+        ("productid", "statuscode", "errorcode"),
     ),
     "ip": (frozenset({"ip", "ipaddr", "ipv4", "ipv6", "ipaddress"}), ("ipaddr", "ipaddress")),
     "url": (
@@ -119,7 +122,7 @@ _FAMILIES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "iban": (frozenset({"iban", "bank", "bic"}), ("iban",)),
     "vehicle": (
         frozenset({"vin", "plate", "vehicle", "licenseplate", "registration"}),
-        ("plate",),
+        ("licenseplate", "numberplate"),  # no bare "plate": it is inside "template"
     ),
     "device": (frozenset({"device", "serial", "imei", "udid", "mac", "iccid"}), ("serial",)),
     "health_plan": (

@@ -61,7 +61,13 @@ IPV6 = (
     rf"|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:)|::([fF]{{4}}(:0{{1,4}})?:)?{_OCTET}(\.{_OCTET}){{3}})"
     r"(%[0-9A-Za-z]+)?$"
 )
-MAC = r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$"
+# MAC-48 (six octets, or Cisco's three dotted groups) and EUI-64 (eight octets): both identify a
+# device's hardware (HIPAA Safe Harbor (M)). EUI-64 with colons is also valid IPv6 syntax, so the
+# detector checks MAC before IPv6.
+MAC = (
+    r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$"
+    r"|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$"
+)
 URL = r"(?i)^((https?|ftp)://[^\s/?#@]+\.[^\s/?#@]+|www\.[^\s/?#@]+\.[^\s/?#@]+)([/?#][^\s]*)?$"
 ZIP = r"^\d{5}$"
 ZIP4 = r"^\d{5}-\d{4}$"
@@ -215,7 +221,7 @@ def is_ipv6(s: pl.Expr) -> pl.Expr:
 
 
 def is_mac(s: pl.Expr) -> pl.Expr:
-    """A MAC address (``00:1A:2B:3C:4D:5E``, ``00-1a-...`` or Cisco ``001a.2b3c.4d5e``)."""
+    """A MAC-48 (``00:1A:2B:3C:4D:5E``, ``00-1a-...``, Cisco ``001a.2b3c.4d5e``) or EUI-64."""
     return s.str.contains(MAC)
 
 

@@ -56,6 +56,7 @@ def test_sampled_detection_says_so() -> None:
         ("ref", ["6172843310", "2125550143"] * 10, None),
         # city names: only under a city-like name
         ("city", ["Boston", "New York"] * 10, Kind.CITY),
+        ("city_code", ["LAX", "JFK", "ORD"] * 10, None),  # airport codes, not place names
         ("location", ["Boston", "New York"] * 10, None),
     ],
 )
@@ -69,7 +70,8 @@ def test_ambiguous_formats_need_the_name(name: str, values: list, kind: Kind | N
         ("ssn", [123456789, 234567890, 78051120], pl.Int64, Kind.SSN),  # leading zero lost
         ("zip", [2139, 10001, 60614], pl.Int64, Kind.ZIP_CODE),
         ("customer_id", list(range(100, 150)), pl.Int64, Kind.RECORD_ID),
-        ("order_id", list(range(100, 150)), pl.Int64, None),  # identifies orders
+        ("order_id", list(range(100, 150)), pl.Int64, Kind.RECORD_ID),  # links to the orders
+        ("product_id", list(range(100, 150)), pl.Int64, None),  # a catalogue code
         ("count", list(range(100, 150)), pl.Int64, None),
         ("latitude", [42.36, 40.71, -33.87], pl.Float64, Kind.GEO_COORDINATES),
         ("latitude", [142.36, 240.71, -133.87], pl.Float64, None),  # out of range
@@ -152,6 +154,9 @@ def test_free_text_without_identifiers() -> None:
         ("sku", ["SKU-1234", "SKU-2222"] * 25, None),  # repeated: not unique
         ("icd", ["E11.9", "I10", "J45.909"] * 10, None),
         ("amount", [f"{i}.{i % 100:02d}" for i in range(1000, 1050)], None),  # decimals
+        ("col_5", [f"{i:013d}" for i in range(50)], None),  # bare digits need an id-like name
+        ("col_6", [f"{i:064x}" for i in range(50)], None),  # hex digests
+        ("col_7", [f"{i % 24:02d}:{i % 60:02d}:00" for i in range(50)], None),  # times of day
     ],
 )
 def test_record_ids(name: str, values: list, kind: Kind | None) -> None:

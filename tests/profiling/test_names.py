@@ -35,6 +35,10 @@ def test_tokens(name: str, expected: tuple[str, ...]) -> None:
         ("home_town", "city", True),
         ("lat", "lat", True),
         ("latency", "lat", False),  # a prefix is not a token
+        ("ethnicity", "city", False),  # "city" inside another word
+        ("template_id", "vehicle", False),  # "plate" inside another word
+        ("last_update", "date", False),  # "date" inside another word
+        ("birthcityname", "city", True),  # a compound that does say city
     ],
 )
 def test_families(name: str, family: str, present: bool) -> None:
@@ -64,7 +68,7 @@ def test_person_name_hint(name: str, person: bool) -> None:
         ("custid", True),  # "id" glued to a word
         ("mrn", True),
         ("member_no", True),
-        ("order_id", False),  # identifies an order, not a person
+        ("order_id", True),  # a unique order number links the row to the seller's records
         ("product_id", False),
         ("status_code", False),
         ("idea", False),

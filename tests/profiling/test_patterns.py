@@ -113,6 +113,7 @@ def test_phone(value: str, bare: bool, expected: bool) -> None:
         (pt.is_mac, "00-1a-2b-3c-4d-5e", True),
         (pt.is_mac, "001a.2b3c.4d5e", True),  # Cisco notation
         (pt.is_mac, "00:1A:2B:3C:4D", False),
+        (pt.is_mac, "67:BC:CA:CD:4D:3B:10:BB", True),  # EUI-64
         (pt.is_url, "https://example.org/a?b=1", True),
         (pt.is_url, "www.example.com", True),
         (pt.is_url, "example.com", False),  # a bare domain is not called a URL

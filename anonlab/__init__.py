@@ -1,0 +1,53 @@
+"""anonlab: see what in a table identifies people, anonymize it while watching the risk, and ship it
+with a signed, enforced license.
+
+The public API lives here; everything else is private unless documented. Start with
+:func:`profile` on a pandas or polars frame, or on the embedded example data in
+:mod:`anonlab.datasets`.
+"""
+
+from anonlab import datasets
+from anonlab._version import __version__
+from anonlab.errors import (
+    AnonlabError,
+    ColumnNameError,
+    ColumnNotFoundError,
+    DatasetError,
+    EmptyFrameError,
+    FrameError,
+    ParameterError,
+    UnrepresentableColumnError,
+    UnsupportedFrameError,
+)
+from anonlab.io import read
+from anonlab.profiling import (
+    ColumnProfile,
+    ColumnRole,
+    Detection,
+    HipaaCategory,
+    Kind,
+    Profile,
+    profile,
+)
+
+__all__ = [
+    "AnonlabError",
+    "ColumnNameError",
+    "ColumnNotFoundError",
+    "ColumnProfile",
+    "ColumnRole",
+    "DatasetError",
+    "Detection",
+    "EmptyFrameError",
+    "FrameError",
+    "HipaaCategory",
+    "Kind",
+    "ParameterError",
+    "Profile",
+    "UnrepresentableColumnError",
+    "UnsupportedFrameError",
+    "__version__",
+    "datasets",
+    "profile",
+    "read",
+]
