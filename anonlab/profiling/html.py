@@ -22,15 +22,15 @@ _CSS = """
 .anonlab-profile .al-head { margin: 0 0 6px 0; font-size: 13px; }
 .anonlab-profile .al-head b { font-weight: 600; }
 .anonlab-profile table { border-collapse: collapse; }
-/* JupyterLab right-aligns output tables with a (0,2,1) selector; the doubled class outranks it. */
+/* JupyterLab right-aligns output tables with a (0,2,1) selector; a doubled class outranks it */
 .anonlab-profile.anonlab-profile table th, .anonlab-profile.anonlab-profile table td {
   text-align: left; }
 .anonlab-profile th { font-weight: 600; padding: 3px 8px;
   border-bottom: 1px solid var(--jp-border-color1, #999); white-space: nowrap; }
 .anonlab-profile td { padding: 3px 8px; vertical-align: top;
   border-bottom: 1px solid var(--jp-border-color3, rgba(128,128,128,.25)); }
-.anonlab-profile.anonlab-profile table td.al-num { text-align: right; font-variant-numeric: tabular-nums;
-  white-space: nowrap; }
+.anonlab-profile.anonlab-profile table td.al-num { text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
 .anonlab-profile .al-role { display: inline-block; padding: 0 6px; border-radius: 8px;
   font-size: 11px; white-space: nowrap; border: 1px solid currentColor; }
 .anonlab-profile .al-identifier { color: #c0392b; }
