@@ -26,7 +26,7 @@ values were sampled, ``sampled`` says so and ``checked`` says how many were look
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -113,6 +113,10 @@ class Detection:
         The reason in words: what matched, and whether the column's name agreed.
     text_kinds : tuple of Kind
         For free text, the kinds of identifiers found inside it, most frequent first.
+    seen : tuple of Kind
+        Kinds of direct identifiers (e-mail, phone, SSN, card, IBAN, IP, MAC, URL) found in at
+        least one checked value, whole or inside text, even when too few to name the column's
+        kind. A profile masks any column where this is not empty.
     """
 
     kind: Kind | None
@@ -122,6 +126,7 @@ class Detection:
     sampled: bool
     evidence: str
     text_kinds: tuple[Kind, ...] = field(default=())
+    seen: tuple[Kind, ...] = field(default=())
 
     def to_dict(self) -> dict[str, object]:
         """Plain data: kinds as strings."""
@@ -133,6 +138,7 @@ class Detection:
             "sampled": self.sampled,
             "evidence": self.evidence,
             "text_kinds": [k.value for k in self.text_kinds],
+            "seen": [k.value for k in self.seen],
         }
 
 
@@ -218,15 +224,7 @@ def detect_values(
         inner = _detect_strings(flat, hints, flat.len(), sampled, uniqueness, today)
         if inner.kind is None:
             return inner
-        return Detection(
-            inner.kind,
-            inner.share,
-            inner.checked,
-            inner.matched,
-            sampled,
-            f"nested values: {inner.evidence}",
-            inner.text_kinds,
-        )
+        return replace(inner, sampled=sampled, evidence=f"nested values: {inner.evidence}")
     strings = values.cast(pl.String).str.strip_chars()
     return _detect_strings(strings, hints, checked, sampled, uniqueness, today)
 
@@ -319,6 +317,12 @@ def _detect_integers(
     return _none(checked, sampled, "integer counts or measurements")
 
 
+_DIRECT = (
+    Kind.EMAIL, Kind.PHONE, Kind.SSN, Kind.CREDIT_CARD, Kind.IBAN, Kind.IPV4, Kind.IPV6,
+    Kind.MAC_ADDRESS, Kind.URL,
+)
+
+
 def _detect_strings(
     s: pl.Series,
     hints: NameHints,
@@ -327,6 +331,18 @@ def _detect_strings(
     uniqueness: float,
     today: dt.date,
 ) -> Detection:
+    counts, frame = _string_counts(s, hints, today)
+    seen = tuple(
+        k for k in _DIRECT if counts[k.value] or counts.get(f"in_{k.value}", 0)
+    )
+    found = _decide_strings(counts, frame, hints, checked, sampled, uniqueness)
+    return replace(found, seen=seen)
+
+
+def _string_counts(
+    s: pl.Series, hints: NameHints, today: dt.date
+) -> tuple[dict[str, float], pl.DataFrame]:
+    """Count, in one pass, the values matching each check; checksums on shaped values only."""
     v = pl.col("v")
     words = v.str.count_matches(r"\S+")
     first = v.str.extract(r"^([A-Za-z]+)", 1).str.to_lowercase()
@@ -357,6 +373,10 @@ def _detect_strings(
     }
     for kind_name, pattern in pt.CONTAINED.items():
         exprs[f"in_{kind_name}"] = v.str.contains(pattern)
+    # values that are one whole direct identifier of any kind (cards and IBANs by shape here)
+    exprs["any_direct"] = pl.any_horizontal(
+        [exprs[k.value] for k in _DIRECT]
+    )
     frame = s.to_frame("v")
     counts = frame.select(
         *[e.fill_null(False).sum().alias(k) for k, e in exprs.items()],
@@ -364,9 +384,26 @@ def _detect_strings(
     ).row(0, named=True)
     for kind, valid in ((Kind.CREDIT_CARD, pt.is_credit_card), (Kind.IBAN, pt.is_iban)):
         if counts[kind.value]:
-            counts[kind.value] = frame.filter(exprs[kind.value]).select(valid(v).sum()).item()
-    share = {k: counts[k] / checked for k in exprs}
-    mean_words = counts["words"] or 0.0
+            shaped = exprs[kind.value]
+            valid_n = frame.filter(shaped).select(valid(v).sum()).item()
+            counts["any_direct"] -= counts[kind.value] - valid_n
+            counts[kind.value] = valid_n
+    counts["words"] = counts["words"] or 0.0
+    return counts, frame
+
+
+def _decide_strings(
+    counts: dict[str, float],
+    frame: pl.DataFrame,
+    hints: NameHints,
+    checked: int,
+    sampled: bool,
+    uniqueness: float,
+) -> Detection:
+    """Apply the rules, in order, to the counts of :func:`_string_counts`."""
+    v = pl.col("v")
+    share = {k: n / checked for k, n in counts.items() if k != "words"}
+    mean_words = counts["words"]
 
     # 1. distinctive formats
     best: Kind | None = None
@@ -379,6 +416,19 @@ def _detect_strings(
             best is Kind.SSN and "ssn" in hints
         )
         return _found(best, counts[best.value], checked, sampled, hints, by_name=by_name)
+
+    # 1b. a mix of direct identifiers, none common enough alone (a "contact" column holding
+    # e-mails and phones): called by its most common kind, the mix given in the evidence
+    if share["any_direct"] >= FORMAT_SHARE:
+        ranked = sorted(
+            (k for k in _DIRECT if counts[k.value]), key=lambda k: -counts[k.value]
+        )
+        mix = ", ".join(f"{_pct(share[k.value])} {_WHAT[k]}" for k in ranked)
+        of = f"{checked:,}{' sampled' if sampled else ''} values"
+        return Detection(
+            ranked[0], share["any_direct"], checked, int(counts["any_direct"]), sampled,
+            f"{_pct(share['any_direct'])} of {of} are direct identifiers of several kinds: {mix}",
+        )
 
     # 2. formats that need the name to agree
     if "address" in hints and share[Kind.STREET_ADDRESS.value] >= 0.5:

@@ -33,6 +33,8 @@ class ColumnProfile:
 
     Values of columns detected as identifiers (``masked`` is True) are never kept: their top
     values, minimum and maximum are masked (``****@****.***``) and their mean is not reported.
+    A column is masked when it has a detected kind, when its suggested role is identifier, or
+    when any checked value was or contained a direct identifier (``detection.seen``).
 
     Attributes
     ----------
@@ -395,7 +397,9 @@ def _column_profile(
     suggestion = suggest_role(
         name, dtype, det, uniqueness=uniqueness, non_null=non_null, max_value=st.max
     )
-    masked = det.kind is not None or suggestion.role is ColumnRole.IDENTIFIER
+    # Mask whatever was detected, whatever is suggested as an identifier, and, as a safety net,
+    # any column where even one checked value was or contained a direct identifier.
+    masked = det.kind is not None or suggestion.role is ColumnRole.IDENTIFIER or bool(det.seen)
     kind = det.kind
 
     def show(value: Any) -> Any:

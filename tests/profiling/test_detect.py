@@ -199,4 +199,20 @@ def test_to_dict_is_plain_data() -> None:
         "sampled": False,
         "evidence": d.evidence,
         "text_kinds": [],
+        "seen": ["email"],
     }
+
+
+def test_a_mix_of_direct_identifiers_is_called_by_its_most_common_kind() -> None:
+    values = ["a@example.com", "b@example.org", "c@example.net"] * 4 + ["(617) 284-3310"] * 8
+    d = detect("contact", values)
+    assert d.kind is Kind.EMAIL
+    assert d.share == 1.0
+    assert "several kinds: 60% e-mail addresses, 40% telephone numbers" in d.evidence
+    assert set(d.seen) == {Kind.EMAIL, Kind.PHONE}
+
+
+def test_seen_records_identifiers_below_the_threshold() -> None:
+    d = detect("remarks", ["n/a"] * 30 + ["123-45-6789"])
+    assert d.kind is None
+    assert d.seen == (Kind.SSN,)
