@@ -42,7 +42,7 @@ demo: $(BASE)
 
 test: $(DEV)
 	$(BIN)/ruff check anonlab tests benchmarks
-	$(BIN)/python -m pytest tests tutorials notebooks --nbval-lax --nbval-current-env \
+	$(BIN)/python -m pytest tests $(wildcard tutorials notebooks) --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 test-fast: $(DEV)
