@@ -16,10 +16,14 @@ from anonlab.errors import (
     EmptyFrameError,
     FrameError,
     ParameterError,
+    RecipeError,
+    SecretKeyError,
+    TransformError,
     UnrepresentableColumnError,
     UnsupportedFrameError,
 )
 from anonlab.io import read
+from anonlab.keys import Key
 from anonlab.profiling import (
     ColumnProfile,
     ColumnRole,
@@ -29,6 +33,7 @@ from anonlab.profiling import (
     Profile,
     profile,
 )
+from anonlab.recipe import Recipe, Step, Targets
 
 __all__ = [
     "AnonlabError",
@@ -41,9 +46,16 @@ __all__ = [
     "EmptyFrameError",
     "FrameError",
     "HipaaCategory",
+    "Key",
     "Kind",
     "ParameterError",
     "Profile",
+    "Recipe",
+    "RecipeError",
+    "SecretKeyError",
+    "Step",
+    "Targets",
+    "TransformError",
     "UnrepresentableColumnError",
     "UnsupportedFrameError",
     "__version__",

@@ -13,6 +13,9 @@ working::
     ├── EmptyFrameError (ValueError)             nothing to work on (no columns)
     ├── ColumnNotFoundError (KeyError)           a named column is not in the frame
     ├── ParameterError (ValueError)              a parameter has the wrong type or value
+    ├── TransformError (ValueError)              a transform cannot apply to a column
+    ├── RecipeError (ValueError)                 a recipe is malformed (names the path to the key)
+    ├── SecretKeyError (LookupError)             a hash or pseudonym key cannot be found or is weak
     └── DatasetError (RuntimeError)              embedded example data is missing or corrupt
 
 Messages name columns, counts and positions, never cell values (a value may be the very
@@ -29,6 +32,9 @@ __all__ = [
     "EmptyFrameError",
     "FrameError",
     "ParameterError",
+    "RecipeError",
+    "SecretKeyError",
+    "TransformError",
     "UnrepresentableColumnError",
     "UnsupportedFrameError",
 ]
@@ -79,14 +85,18 @@ class ColumnNotFoundError(AnonlabError, KeyError):
         The columns the frame does have.
     """
 
-    def __init__(self, column: str, available: tuple[str, ...] | list[str]) -> None:
+    def __init__(
+        self, column: str, available: tuple[str, ...] | list[str], *, where: str = ""
+    ) -> None:
         self.column = column
         self.available = tuple(available)
         shown = ", ".join(repr(c) for c in self.available[:20])
         if len(self.available) > 20:
             shown += f", ... ({len(self.available) - 20} more)"
+        named = f" (named by {where})" if where else ""
         super().__init__(
-            f"Column {column!r} is not in the frame. The frame has: {shown or 'no columns'}. "
+            f"Column {column!r}{named} is not in the frame. The frame has: "
+            f"{shown or 'no columns'}. "
             "Check the spelling, or profile the frame to list its columns."
         )
 
@@ -96,6 +106,32 @@ class ColumnNotFoundError(AnonlabError, KeyError):
 
 class ParameterError(AnonlabError, ValueError):
     """A parameter has the wrong type or an out-of-range value."""
+
+
+class TransformError(AnonlabError, ValueError):
+    """A transform cannot apply to a column (wrong dtype, values it cannot handle)."""
+
+
+class RecipeError(AnonlabError, ValueError):
+    """A recipe is malformed: unknown op or field, wrong value, or a newer format version.
+
+    Attributes
+    ----------
+    path : str
+        Where in the recipe the fault is, e.g. ``steps[2].transform.length``.
+    """
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+class SecretKeyError(AnonlabError, LookupError):
+    """A key referenced by a hash or pseudonym step cannot be found, or is too weak.
+
+    The message names where the key was looked for (an environment variable's name, a file's
+    path), never the key.
+    """
 
 
 class DatasetError(AnonlabError, RuntimeError):

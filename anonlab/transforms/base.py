@@ -1,0 +1,228 @@
+"""The base of every transform, the context it runs in, and its plain-data form.
+
+A transform is a frozen, keyword-only dataclass whose fields are its whole configuration: what
+you construct is what ``repr`` shows and what a recipe file holds. It has a registered name
+(``op``) and works in one of two scopes:
+
+``"row"``
+    :meth:`Transform.expr` returns a polars expression computing the new value of the column from
+    the row (mask, hash, generalize, noise). Row steps fuse into one lazy query.
+``"frame"``
+    :meth:`Transform.apply` rewrites the whole (lazy) frame, for work that needs the whole table
+    (suppressing small classes, microaggregation, shuffling).
+
+Parameters are validated at construction (:meth:`Transform.validate`) with the house message
+shape; a dtype the transform cannot handle is refused when the step meets the column
+(:meth:`Transform.check_input`), naming the column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import polars as pl
+
+from anonlab.errors import ParameterError, RecipeError, TransformError
+from anonlab.keys import Key, KeyRef, describe_key_ref, resolve_key
+
+__all__ = ["Context", "Transform", "dtype_family"]
+
+Family = Literal["string", "integer", "float", "decimal", "temporal", "boolean", "other"]
+
+
+def dtype_family(dtype: pl.DataType) -> Family:
+    """The family a polars dtype belongs to, as transforms declare what they accept."""
+    if isinstance(dtype, type):  # a dtype class such as pl.Categorical
+        dtype = dtype()
+    if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum):
+        return "string"
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float():
+        return "float"
+    if dtype.is_decimal():
+        return "decimal"
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return "temporal"
+    if dtype == pl.Boolean:
+        return "boolean"
+    return "other"
+
+
+@dataclass
+class Context:
+    """What a transform may need while it runs, besides its own parameters.
+
+    Attributes
+    ----------
+    schema : polars.Schema
+        The schema of the frame as the step sees it.
+    seed : int
+        The recipe's seed; each random step derives its own stream from it and its position.
+    step : int
+        The position of the running step in the recipe.
+    side_outputs : dict
+        Tables a step produces beside the frame (a pseudonym lookup table), by name. They are
+        written only where the caller asks.
+    """
+
+    schema: pl.Schema
+    seed: int = 0
+    step: int = 0
+    side_outputs: dict[str, pl.DataFrame] = field(default_factory=dict)
+    _keys: dict[int, bytes] = field(default_factory=dict, repr=False)
+
+    def key(self, ref: KeyRef) -> bytes:
+        """The key a reference points at (read once per run, kept only in memory)."""
+        slot = id(ref) if isinstance(ref, Key) else hash(ref)
+        if slot not in self._keys:
+            self._keys[slot] = resolve_key(ref)
+        return self._keys[slot]
+
+    def step_seed(self, salt: int = 0) -> int:
+        """A seed for the running step, different per step and stable across runs."""
+        return (self.seed * 1_000_003 + self.step * 7_919 + salt) % (2**32)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transform:
+    """Base class of transforms. Subclasses set ``op`` and are registered by name.
+
+    Class attributes
+    ----------------
+    op : str
+        The registered name (``"hash"``, ``"generalize"``, ...).
+    scope : {"row", "frame"}
+        Whether the transform is an expression over rows or a rewrite of the whole frame.
+    accepts : frozenset of str
+        Dtype families the input column may have (see :func:`dtype_family`); ``"any"`` for all.
+    hides_values : bool
+        True when no original value of the column can survive the transform (drop, redact,
+        hash, pseudonymize, mask): what property tests and the Safe Harbor check rely on.
+    """
+
+    op: ClassVar[str] = ""
+    scope: ClassVar[Literal["row", "frame"]] = "row"
+    accepts: ClassVar[frozenset[str]] = frozenset({"any"})
+    hides_values: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # -- configuration -------------------------------------------------------------------------
+    def validate(self) -> None:
+        """Check the parameters; raise :class:`~anonlab.ParameterError` on a bad one.
+
+        Subclasses normalize here too (lists to tuples) with :meth:`_set`.
+        """
+
+    def _set(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+
+    def _bad(self, name: str, wanted: str, got: Any) -> ParameterError:
+        from anonlab._validation import describe
+
+        return ParameterError(
+            f"The {name!r} parameter of {type(self).__name__} must be {wanted}. "
+            f"Got {describe(got)} instead."
+        )
+
+    # -- applying ------------------------------------------------------------------------------
+    def check_input(self, column: str, dtype: pl.DataType) -> None:
+        """Refuse a column whose dtype this transform cannot handle."""
+        if "any" in self.accepts:
+            return
+        family = dtype_family(dtype)
+        if family not in self.accepts:
+            wanted = ", ".join(sorted(self.accepts))
+            raise TransformError(
+                f"The {self.op!r} transform cannot apply to column {column!r} of dtype {dtype}: "
+                f"it takes {wanted} columns. Cast the column first or choose another transform."
+            )
+
+    def expr(self, column: str, ctx: Context) -> pl.Expr:
+        """The new value of ``column`` as a polars expression (row-scope transforms)."""
+        raise NotImplementedError(f"{type(self).__name__} is a frame transform; use apply()")
+
+    def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
+        """Apply to ``column`` of ``lf``; row transforms replace the column with :meth:`expr`."""
+        return lf.with_columns(self.expr(column, ctx).alias(column))
+
+    def output_column(self, column: str) -> str | None:
+        """The column this step leaves behind (None when it removes the column)."""
+        return column
+
+    # -- plain data ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a recipe file: ``{"op": ..., parameter: value, ...}``.
+
+        Raises
+        ------
+        RecipeError
+            A parameter holds an in-memory :class:`~anonlab.Key`, which a file cannot reference.
+        """
+        out: dict[str, Any] = {"op": self.op}
+        for f in dataclasses.fields(self):
+            out[f.name] = _plain(getattr(self, f.name), f"{self.op}.{f.name}")
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, path: str = "transform") -> Transform:
+        """Build from plain data; unknown or missing parameters fail with the path to the key."""
+        params = {k: v for k, v in data.items() if k != "op"}
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        for name in params:
+            if name not in known:
+                listed = ", ".join(known) or "none"
+                raise RecipeError(
+                    f"unknown parameter of {cls.op!r} (its parameters: {listed})",
+                    path=f"{path}.{name}",
+                )
+        missing = [
+            n for n, f in known.items()
+            if n not in params
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+        ]
+        if missing:
+            raise RecipeError(f"missing parameter {missing[0]!r} of {cls.op!r}", path=path)
+        try:
+            return cls(**params)
+        except (ParameterError, TransformError) as exc:
+            raise RecipeError(str(exc), path=path) from None
+
+    def describe(self) -> str:
+        """One line for summaries: ``hash(key='env:ANONLAB_KEY', length=16)``."""
+        parts = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Key):
+                parts.append(f"{f.name}=<{describe_key_ref(value)}>")
+            elif value != f.default:
+                parts.append(f"{f.name}={value!r}")
+        return f"{self.op}({', '.join(parts)})"
+
+
+def _plain(value: Any, path: str) -> Any:
+    """A parameter value as plain data (JSON/YAML-ready)."""
+    if isinstance(value, Key):
+        raise RecipeError(
+            "holds an in-memory Key, which a recipe file cannot reference; use key='env:NAME' or "
+            "key='file:PATH' to write this recipe",
+            path=path,
+        )
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(v, path) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, path) for k, v in value.items()}
+    if hasattr(value, "to_dict") and callable(value.to_dict):
+        return value.to_dict()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

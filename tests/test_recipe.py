@@ -1,0 +1,252 @@
+"""Recipes: building, applying to every frame kind, files, code, and their errors."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import anonlab
+from anonlab import ColumnNotFoundError, ParameterError, Recipe, RecipeError, Step, Targets
+from anonlab.errors import TransformError
+from anonlab.keys import Key
+from anonlab.transforms import Drop, Keep, Redact, Scrub
+
+FRAME = pl.DataFrame(
+    {
+        "name": ["Ann Lee", "Bo Chan", None, "Cy Diaz"],
+        "note": ["call (617) 284-3310", "fine", None, "mail a@b.org"],
+        "age": [34, 57, 91, 45],
+    }
+)
+RECIPE = (
+    Recipe(name="test")
+    .then("name", Drop(), note="a direct identifier")
+    .then("note", Scrub())
+    .then("age", Keep())
+    .with_targets(quasi_identifiers=["age"], k=2)
+)
+
+
+def test_apply_polars() -> None:
+    out = RECIPE.apply(FRAME)
+    assert isinstance(out, pl.DataFrame)
+    assert out.columns == ["note", "age"]
+    assert out.get_column("note").to_list() == ["call <PHONE>", "fine", None, "mail <EMAIL>"]
+    assert FRAME.columns[0] == "name"  # the input is untouched
+
+
+def test_lazy_stays_lazy() -> None:
+    out = RECIPE.apply(FRAME.lazy())
+    assert isinstance(out, pl.LazyFrame)
+    assert out.collect().equals(RECIPE.apply(FRAME))
+
+
+def test_pandas_in_pandas_out_with_its_index() -> None:
+    pdf = FRAME.to_pandas()
+    pdf.index = pd.Index(["a", "b", "c", "d"], name="id")
+    before = pdf.copy()
+    out = RECIPE.apply(pdf)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.index) == ["a", "b", "c", "d"]
+    assert out.index.name == "id"
+    assert str(out["age"].dtype) == str(pdf["age"].dtype)
+    pd.testing.assert_frame_equal(pdf, before)  # nothing mutated
+
+
+def test_pandas_index_follows_dropped_rows() -> None:
+    from dataclasses import dataclass
+
+    from anonlab.transforms import Context, Transform, register_transform, registry
+
+    @register_transform
+    @dataclass(frozen=True, kw_only=True)
+    class DropOld(Transform):
+        op = "drop_old_test"
+        scope = "frame"
+
+        def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
+            return lf.filter(pl.col(column) < 90)
+
+    try:
+        pdf = FRAME.to_pandas()
+        pdf.index = pd.Index([10, 20, 30, 40])
+        out = Recipe().then("age", DropOld()).apply(pdf)
+        assert list(out.index) == [10, 20, 40]
+    finally:
+        registry._USER.pop("drop_old_test", None)
+
+
+def test_arrow_in_arrow_out() -> None:
+    out = RECIPE.apply(FRAME.to_arrow())
+    assert isinstance(out, pa.Table)
+    assert out.column_names == ["note", "age"]
+
+
+def test_pandas_and_polars_agree() -> None:
+    a = RECIPE.apply(FRAME)
+    b = pl.from_pandas(RECIPE.apply(FRAME.to_pandas()))
+    assert a.equals(b)
+
+
+@pytest.mark.parametrize(
+    ("recipe", "error", "message"),
+    [
+        (Recipe().then("nmae", Drop()), ColumnNotFoundError, r"'nmae' \(named by step 1, drop\)"),
+        # a later step cannot use a column an earlier step dropped
+        (Recipe().then("name", Drop()).then("name", Keep()), ColumnNotFoundError, "step 2"),
+        (Recipe().then("age", Scrub()), TransformError, "cannot apply to column 'age'"),
+    ],
+)
+def test_apply_errors(recipe: Recipe, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        recipe.apply(FRAME)
+
+
+def test_yaml_and_json_round_trip() -> None:
+    assert Recipe.from_yaml(RECIPE.to_yaml()) == RECIPE
+    assert Recipe.from_json(RECIPE.to_json()) == RECIPE
+    data = json.loads(RECIPE.to_json())
+    assert data["format_version"] == 1
+    assert data["steps"][0] == {"column": "name", "note": "a direct identifier", "op": "drop"}
+
+
+def test_to_python_rebuilds_the_recipe() -> None:
+    source = RECIPE.to_python()
+    namespace: dict = {}
+    exec(source, namespace)
+    assert namespace["recipe"] == RECIPE
+
+
+def test_yaml_a_person_would_write() -> None:
+    recipe = Recipe.from_yaml(
+        """
+        steps:
+          - column: note
+            op: scrub
+            kinds: [email]
+          - column: name
+            op: redact
+        """
+    )
+    assert recipe.steps[0].transform == Scrub(kinds=("email",))
+    assert recipe.steps[1].transform == Redact()
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "message"),
+    [
+        ("steps:\n  - column: a\n    op: redakt\n", "steps[0].op", "Did you mean 'redact'"),
+        ("steps:\n  - column: a\n    op: redact\n    colour: red\n", "steps[0].colour",
+         "unknown parameter"),
+        ("steps:\n  - op: redact\n", "steps[0]", "needs a 'column'"),
+        ("steps:\n  - column: [a]\n    op: drop\n", "steps[0].column", "column name"),
+        ("stepz: []\n", "stepz", "unknown field"),
+        ("steps: {a: 1}\n", "steps", "list of steps"),
+        ("format_version: 2\nsteps: []\n", "format_version", "upgrade anonlab"),
+        ("format_version: one\n", "format_version", "positive integer"),
+        ("targets: {k: 0}\n", "targets", "'k' parameter of Targets"),
+        ("targets: {kay: 5}\n", "targets.kay", "unknown target"),
+        ("seed: -1\n", "recipe", "'seed' parameter of Recipe"),
+        ("steps: [\n", "recipe", "not valid YAML"),
+        ("- a\n- b\n", "recipe", "is a mapping"),
+    ],
+)
+def test_malformed_recipes(text: str, path: str, message: str) -> None:
+    with pytest.raises(RecipeError, match=message) as exc:
+        Recipe.from_yaml(text)
+    assert exc.value.path == path
+
+
+def test_malformed_json() -> None:
+    with pytest.raises(RecipeError, match=r"not valid JSON: .* line 1"):
+        Recipe.from_json("{steps: []}")
+
+
+def test_in_memory_keys_are_never_written() -> None:
+    from dataclasses import dataclass
+
+    from anonlab.transforms import Transform
+
+    @dataclass(frozen=True, kw_only=True)
+    class Keyed(Transform):
+        op = "keyed_recipe_test"
+        key: object = None
+
+    recipe = Recipe().then("name", Keyed(key=Key("a secret key that is long enough")))
+    for write in (recipe.to_yaml, recipe.to_json, recipe.to_python):
+        with pytest.raises(RecipeError, match=r"steps\[0\].*in-memory Key"):
+            write()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"k": 0}, "'k' parameter of Targets must be an int >= 1"),
+        ({"t_closeness": 0}, "'t_closeness' parameter of Targets must be a number in \\(0, 1\\]"),
+        ({"max_suppression": 1.5}, "'max_suppression'"),
+        ({"l_diversity": 2}, "need the sensitive columns"),
+        ({"quasi_identifiers": ["a", "a"]}, "names a column twice"),
+        ({"quasi_identifiers": [1]}, "list of column names"),
+    ],
+)
+def test_bad_targets(kwargs: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        Targets(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Step(3, Keep()), "'column' parameter of Step"),
+        (lambda: Step("a", "drop"), "'transform' parameter of Step"),
+        (lambda: Recipe(steps=("a",)), "step 0 is a str"),
+        (lambda: Recipe(seed=-1), "'seed' parameter of Recipe"),
+    ],
+)
+def test_bad_construction(build, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        build()
+
+
+def test_summary_lists_steps() -> None:
+    text = RECIPE.summary()
+    assert text.splitlines()[0] == "Recipe 'test': 3 steps"
+    assert "1. name: drop()  # a direct identifier" in text
+
+
+def test_apply_lazy_needs_a_lazyframe() -> None:
+    assert isinstance(RECIPE.apply_lazy(FRAME.lazy()), pl.LazyFrame)
+    with pytest.raises(ParameterError, match="apply_lazy takes a polars LazyFrame"):
+        RECIPE.apply_lazy(FRAME)  # type: ignore[arg-type]
+
+
+def test_recipe_is_exported() -> None:
+    assert anonlab.Recipe is Recipe
+
+
+names = st.sampled_from(["name", "note", "age"])
+simple_steps = st.lists(
+    st.one_of(
+        st.builds(lambda c: Step(c, Keep()), names),
+        st.builds(lambda c, v: Step(c, Redact(value=v)), names, st.text(max_size=5)),
+        st.builds(lambda c: Step(c, Drop()), names),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=simple_steps, seed=st.integers(0, 2**31), name=st.text(max_size=10))
+def test_any_recipe_survives_write_and_read(steps: list[Step], seed: int, name: str) -> None:
+    recipe = Recipe(steps=tuple(steps), seed=seed, name=name)
+    assert Recipe.from_yaml(recipe.to_yaml()) == recipe
+    assert Recipe.from_json(recipe.to_json()) == recipe
+    namespace: dict = {}
+    exec(recipe.to_python(), namespace)
+    assert namespace["recipe"] == recipe
