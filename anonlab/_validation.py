@@ -5,11 +5,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from anonlab.errors import ParameterError
 
-__all__ = ["check_int", "check_one_of", "describe"]
+__all__ = ["check_int", "check_one_of", "describe", "dtype_name", "fresh_name"]
+
+
+def dtype_name(dtype: Any) -> str:
+    """A dtype's name for messages and profiles, without the data an Enum's name would list.
+
+    ``str(pl.Enum([...]))`` spells out every category, which for an identifier column is the
+    identifiers themselves; here it is ``Enum(30 categories)``, also inside List, Array and Struct.
+    """
+    import polars as pl
+
+    if isinstance(dtype, pl.Enum):
+        n = len(dtype.categories)
+        return f"Enum({n} categor{'y' if n == 1 else 'ies'})"
+    if isinstance(dtype, pl.List):
+        return f"List({dtype_name(dtype.inner)})"
+    if isinstance(dtype, pl.Array):
+        return f"Array({dtype_name(dtype.inner)}, shape={dtype.shape})"
+    if isinstance(dtype, pl.Struct):
+        fields = ", ".join(f"{f.name!r}: {dtype_name(f.dtype)}" for f in dtype.fields)
+        return f"Struct({{{fields}}})"
+    return str(dtype)
+
+
+def fresh_name(taken: Iterable[str], base: str) -> str:
+    """A column name starting with ``base`` that is not in ``taken``.
+
+    Internal helper columns (row numbers, counts, join keys) are named with this, so a user's
+    column that happens to carry the same name is never overwritten or confused with them.
+    """
+    names = set(taken)
+    name = base
+    while name in names:
+        name += "_"
+    return name
 
 
 def describe(value: Any) -> str:

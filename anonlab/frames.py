@@ -106,6 +106,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from anonlab._validation import dtype_name
 from anonlab.errors import (
     ColumnNameError,
     ParameterError,
@@ -317,9 +318,12 @@ def ingest(
     """
     kind = frame_kind(frame, owner=owner)
     if kind is FrameKind.POLARS:
+        _refuse_objects(frame.schema, owner)
         return frame, _polars_origin(kind, frame.schema, frame.height)
     if kind is FrameKind.LAZY:
-        return frame, _polars_origin(kind, frame.collect_schema(), None)
+        schema = frame.collect_schema()
+        _refuse_objects(schema, owner)
+        return frame, _polars_origin(kind, schema, None)
     if kind is FrameKind.PANDAS:
         return _ingest_pandas(frame, owner)
     return _ingest_arrow(frame, owner)
@@ -363,7 +367,7 @@ def _polars_origin(
     return Origin(
         kind=kind,
         columns=tuple(dtypes),
-        dtype_names=MappingProxyType({name: str(dtype) for name, dtype in dtypes.items()}),
+        dtype_names=MappingProxyType({name: dtype_name(dtype) for name, dtype in dtypes.items()}),
         polars_dtypes=MappingProxyType(dtypes),
         height=height,
     )
@@ -400,6 +404,16 @@ def _check_pandas_names(df: pd.DataFrame, pd: Any, owner: str) -> tuple[str, ...
     return tuple(names)
 
 
+def _from_series(series: list[pl.Series], names: Sequence[str], height: int) -> pl.DataFrame:
+    """A frame of ``series`` under exactly ``names`` (polars renames an empty name ``column_0``)."""
+    if not series:
+        return pl.DataFrame(height=height)
+    data = pl.DataFrame(series, height=height)
+    if data.columns != list(names):
+        data.columns = list(names)
+    return data
+
+
 def _ingest_pandas(df: pd.DataFrame, owner: str) -> tuple[pl.DataFrame, Origin]:
     pd = sys.modules["pandas"]
     names = _check_pandas_names(df, pd, owner)
@@ -420,11 +434,13 @@ def _ingest_pandas(df: pd.DataFrame, owner: str) -> tuple[pl.DataFrame, Origin]:
             if column.dtype == object and _holds_pandas_scalars(column, converted, pd):
                 pandas_scalars.add(name)
         series.append(converted)
-    data = pl.DataFrame(series, height=len(df)) if series else pl.DataFrame(height=len(df))
+    data = _from_series(series, names, len(df))
     origin = Origin(
         kind=FrameKind.PANDAS,
         columns=names,
-        dtype_names=MappingProxyType({n: str(t) for n, t in zip(names, df.dtypes, strict=True)}),
+        dtype_names=MappingProxyType(
+            {n: dtype_name(t) for n, t in zip(names, df.dtypes, strict=True)}
+        ),
         polars_dtypes=MappingProxyType(dict(data.schema)),
         height=len(df),
         pandas_dtypes=MappingProxyType(dict(zip(names, df.dtypes, strict=True))),
@@ -453,6 +469,29 @@ class _NoNA:
 
 
 _NO_NA = _NoNA()
+
+
+def _refuse_objects(schema: Mapping[str, pl.DataType], owner: str) -> None:
+    """Refuse polars Object columns: arbitrary Python objects no transform can read faithfully."""
+    for name, dtype in schema.items():
+        if _holds_object(dtype):
+            raise UnrepresentableColumnError(
+                f"{owner} cannot work on column {name!r}: it holds arbitrary Python objects "
+                f"(polars dtype {dtype_name(dtype)}), which no transform or check can read. "
+                f"Convert it first, e.g. df.with_columns(pl.col({name!r}).map_elements(str, "
+                "return_dtype=pl.String)).",
+                column=name,
+            )
+
+
+def _holds_object(dtype: pl.DataType) -> bool:
+    if dtype == pl.Object:
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _holds_object(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_object(f.dtype) for f in dtype.fields)
+    return False
 
 
 def _unrepresentable(name: str, holds: str, fix: str, owner: str) -> UnrepresentableColumnError:
@@ -808,8 +847,7 @@ def _ingest_arrow(table: pa.Table, owner: str) -> tuple[pl.DataFrame, Origin]:
             if dictionary is not None:
                 categories[name] = _arrow_column(name, dictionary, owner, "Arrow values")
         series.append(converted)
-    data = (pl.DataFrame(series, height=table.num_rows) if series
-            else pl.DataFrame(height=table.num_rows))
+    data = _from_series(series, names, table.num_rows)
     schema = table.schema
     origin = Origin(
         kind=FrameKind.ARROW,

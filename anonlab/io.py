@@ -7,6 +7,7 @@ the same way and fail the same way on a file they cannot read.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import polars as pl
 from anonlab._validation import check_one_of
 from anonlab.errors import AnonlabError, ParameterError
 
-__all__ = ["FileFormatError", "detect_separator", "read", "scan"]
+__all__ = ["FileFormatError", "detect_separator", "polars_reason", "read", "scan"]
 
 SEPARATORS = (",", ";", "\t", "|")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -92,20 +93,28 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 def _zero_padded_columns(path: Path, separator: str, rows: int = 10_000) -> dict[str, type]:
     """Columns of digit strings with leading zeros (ZIP codes, MRNs): keep them as text.
 
-    Inferring ``02139`` as the integer 2139 would silently change the data.
+    Inferring ``02139`` as the integer 2139 would silently change the data. The columns polars
+    would infer as integers from the first ``rows`` rows are checked over the whole file (one
+    streaming pass over those columns only), so a padded code far down the file counts too.
     """
     try:
-        head = pl.read_csv(path, separator=separator, n_rows=rows, infer_schema=False)
+        # reading the head eagerly fails early, with the separator named, on a malformed file
+        pl.read_csv(path, separator=separator, n_rows=rows, infer_schema=False)
+        lf = pl.scan_csv(path, separator=separator, infer_schema_length=rows)
+        candidates = [n for n, t in lf.collect_schema().items() if t.is_integer()]
+        if not candidates:
+            return {}
+        padded = (
+            pl.scan_csv(path, separator=separator, infer_schema=False)
+            .select(pl.col(c).str.contains(r"^[-+]?0\d").any().alias(c) for c in candidates)
+            .collect(engine="streaming")
+            .row(0, named=True)
+        )
     except pl.exceptions.PolarsError as exc:
         raise FileFormatError(
             f"Cannot read {path.name!r} as a table with separator "
-            f"{separator_name(separator)}: {str(exc).splitlines()[0]}"
-        ) from exc
-    if head.height == 0:
-        return {}
-    padded = head.select(
-        pl.col(c).str.contains(r"^[-+]?0\d").any().alias(c) for c in head.columns
-    ).row(0, named=True)
+            f"{separator_name(separator)}: {polars_reason(exc)}"
+        ) from None
     return {c: pl.String for c, yes in padded.items() if yes}
 
 
@@ -169,15 +178,30 @@ def read(
     check_one_of(backend, "backend", "read", ("polars", "pandas", "arrow"))
     try:
         df = scan(path, separator=separator).collect()
-    except pl.exceptions.ComputeError as exc:
+    except pl.exceptions.PolarsError as exc:
         raise FileFormatError(
-            f"Cannot read {Path(path).name!r} as a table: {str(exc).splitlines()[0]}"
-        ) from exc
+            f"Cannot read {Path(path).name!r} as a table: {polars_reason(exc)}"
+        ) from None
     if backend == "pandas":
         return df.to_pandas()
     if backend == "arrow":
         return df.to_arrow()
     return df
+
+
+_QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"")
+
+
+def polars_reason(exc: BaseException) -> str:
+    """The first line of a polars error with the cell values it quotes taken out.
+
+    polars quotes the value it failed on (``could not parse `jane@x.org` as dtype i64``); that
+    text must not reach a log or a notebook output, so quoted spans become ``…``. Column names,
+    which polars quotes with single quotes, stay.
+    """
+    lines = str(exc).strip().splitlines()
+    first = lines[0] if lines else type(exc).__name__
+    return _QUOTED.sub("…", first)
 
 
 def separator_name(sep: str) -> str:

@@ -145,7 +145,8 @@ def resolve_key(ref: KeyRef) -> bytes:
                 f"The environment variable {var!r} (key={ref!r}) is not set. Set it to a secret "
                 f"key before applying the recipe. {_HOWTO}"
             )
-        raw = value.encode()
+        # os.environ holds undecodable bytes as surrogate escapes; take the bytes as they are
+        raw = os.fsencode(value)
         where = f"the environment variable {var!r}"
     else:
         path = Path(ref[5:]).expanduser()

@@ -15,6 +15,7 @@ Two ways to run, same bytes of data out:
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -45,10 +46,15 @@ def output_format(path: Path) -> str:
 
 
 def _temp_beside(path: Path) -> Path:
+    """A path for the output inside a fresh private folder beside ``path``.
+
+    The folder (mode 0700, made by :func:`tempfile.mkdtemp`) keeps anyone else sharing the
+    target's folder from swapping the temporary file for a link while polars writes it by name;
+    being on the same file system, the finished file is renamed over the target atomically.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    return folder / path.name
 
 
 def sink(
@@ -83,9 +89,9 @@ def sink(
         else:
             rows = _batched(lf, tmp, fmt, separator, progress)
         os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    finally:
+        # the private folder goes whatever happened (polars may leave a partial file in it)
+        shutil.rmtree(tmp.parent, ignore_errors=True)
     return rows
 
 
@@ -95,14 +101,16 @@ def _native(lf: pl.LazyFrame, tmp: Path, fmt: str, separator: str) -> int:
         return pl.scan_parquet(tmp).select(pl.len()).collect().item()
     if fmt == "csv":
         lf.sink_csv(tmp, separator=separator)
-    elif fmt == "ipc":
+        # counted by the CSV reader, not by lines: quoted values may hold line breaks
+        return pl.scan_csv(tmp, separator=separator, infer_schema=False).select(
+            pl.len()).collect().item()
+    if fmt == "ipc":
         lf.sink_ipc(tmp)
         return pl.scan_ipc(tmp).select(pl.len()).collect().item()
-    else:
-        lf.sink_ndjson(tmp)
+    lf.sink_ndjson(tmp)
+    # NDJSON escapes line breaks inside values, so lines are records
     with tmp.open("rb") as fh:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-    return lines - 1 if fmt == "csv" else lines
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
 
 def _batched(

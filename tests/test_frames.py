@@ -1016,3 +1016,10 @@ def pandas_frames(draw: st.DrawFn) -> pd.DataFrame:
 @given(pandas_frames())
 def test_random_pandas_frames_round_trip(df: pd.DataFrame) -> None:
     assert_pandas_identical(round_trip(df), df)
+
+
+def test_object_columns_are_refused() -> None:
+    frame = pl.DataFrame({"o": pl.Series([object(), object()], dtype=pl.Object)})
+    for frame_in in (frame, frame.lazy()):
+        with pytest.raises(UnrepresentableColumnError, match="'o': it holds arbitrary Python"):
+            ingest(frame_in, owner="profile")

@@ -99,3 +99,22 @@ def test_bad_separator(tmp_path: Path) -> None:
     FRAME.write_csv(path)
     with pytest.raises(ValueError, match="single character"):
         scan(path, separator=";;")
+
+
+def test_a_padded_code_far_down_the_file_keeps_its_zeros(tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    pl.DataFrame({"zip": ["12345"] * 20_000 + ["02139"], "n": list(range(20_001))}).write_csv(path)
+    got = read(path)
+    assert got.schema["zip"] == pl.String
+    assert got["zip"][-1] == "02139"
+    assert got.schema["n"] == pl.Int64
+
+
+def test_polars_errors_lose_the_values_they_quote(tmp_path: Path) -> None:
+    from anonlab.io import polars_reason
+
+    with pytest.raises(pl.exceptions.PolarsError) as info:
+        pl.DataFrame({"a": ["jane@example.org"]}).select(pl.col("a").cast(pl.Int64))
+    reason = polars_reason(info.value)
+    assert "jane" not in reason
+    assert "'a'" in reason  # the column name stays

@@ -55,3 +55,12 @@ def test_failure_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
 def test_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError, match="output format"):
         sink(FRAME.lazy(), tmp_path / "out.xlsx")
+
+
+@pytest.mark.parametrize("progress", [None, lambda rows, seconds: None])
+@pytest.mark.parametrize("suffix", [".csv", ".ndjson"])
+def test_row_count_is_right_when_values_hold_line_breaks(tmp_path: Path, progress, suffix) -> None:
+    lf = pl.LazyFrame({"note": ["two\nlines", "three\nmore\nlines", "one"]})
+    target = tmp_path / f"out{suffix}"
+    assert sink(lf, target, progress=progress) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temporary left

@@ -34,3 +34,24 @@ def test_check_one_of() -> None:
     assert check_one_of("pandas", "backend", "read", ("polars", "pandas")) == "pandas"
     with pytest.raises(ParameterError, match=r"must be one of 'polars', 'pandas'\. Got 'spark'"):
         check_one_of("spark", "backend", "read", ("polars", "pandas"))
+
+
+def test_dtype_name_never_lists_enum_categories() -> None:
+    import polars as pl
+
+    from anonlab._validation import dtype_name
+
+    secret = pl.Enum(["123-45-6789", "987-65-4321"])
+    assert dtype_name(secret) == "Enum(2 categories)"
+    assert dtype_name(pl.Enum(["x"])) == "Enum(1 category)"
+    assert dtype_name(pl.List(secret)) == "List(Enum(2 categories))"
+    assert dtype_name(pl.Array(secret, 2)) == "Array(Enum(2 categories), shape=(2,))"
+    assert "6789" not in dtype_name(pl.Struct({"s": secret, "n": pl.Int64}))
+    assert dtype_name(pl.Int64) == "Int64"
+
+
+def test_fresh_name_avoids_taken_names() -> None:
+    from anonlab._validation import fresh_name
+
+    assert fresh_name(["a"], "__row") == "__row"
+    assert fresh_name(["__row", "__row_"], "__row") == "__row__"

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from anonlab._validation import dtype_name
 from anonlab.profiling import patterns as pt
 from anonlab.profiling._lexicon import FIRST_NAMES
 from anonlab.profiling.kinds import Kind
@@ -208,7 +209,7 @@ def detect_values(
     if dtype.is_temporal():
         if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
             return _detect_dates(values.cast(pl.Date), hints, checked, sampled, today)
-        return _none(checked, sampled, f"{dtype} values are durations or times of day")
+        return _none(checked, sampled, f"{dtype_name(dtype)} values are durations or times of day")
     if dtype == pl.Boolean:
         return _none(checked, sampled, "true/false values")
     if dtype == pl.Binary:

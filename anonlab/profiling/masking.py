@@ -9,7 +9,9 @@ from anonlab.profiling.kinds import Kind
 
 __all__ = ["mask_value"]
 
-_ALNUM = re.compile(r"[0-9A-Za-z\u00C0-\u024F]")
+# Any letter or digit of any script (CJK, Cyrillic, Arabic-Indic digits...): word characters
+# except the underscore.
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def mask_value(value: object, kind: Kind | None) -> str:
@@ -28,6 +30,9 @@ def mask_value(value: object, kind: Kind | None) -> str:
     """
     if value is None:
         return "null"
+    if isinstance(value, list | tuple | dict | set | bytes | bytearray):
+        # nested values cannot be examined piece by piece: fail closed
+        return "***"
     if isinstance(value, dt.datetime | dt.date):
         year = f"{value.year:04d}"
         shown = year[:3] + "*" if kind is Kind.DATE_OF_BIRTH else year

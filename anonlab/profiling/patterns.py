@@ -95,7 +95,7 @@ DATE_FORMATS: tuple[tuple[str, str], ...] = (
 
 # Unanchored patterns for identifiers inside free text, by the kind they reveal.
 CONTAINED: dict[str, str] = {
-    "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",
+    "email": r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",
     "phone": r"(\+?1[\s.-]?)?(\([2-9]\d{2}\)\s?|\b[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}\b"
     r"|\+[1-9]\d{0,2}([\s.-]?\d{2,5}){2,5}\b",
     "ssn": r"\b\d{3}-\d{2}-\d{4}\b",

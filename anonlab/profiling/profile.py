@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,18 +12,27 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from anonlab._validation import check_int
+from anonlab._validation import check_int, fresh_name
+from anonlab._validation import dtype_name as safe_dtype_name
 from anonlab.errors import ColumnNotFoundError, EmptyFrameError
 from anonlab.frames import FrameKind, ingest
 from anonlab.profiling.detect import Detection, detect_values
 from anonlab.profiling.kinds import ColumnRole, HipaaCategory, Kind
 from anonlab.profiling.masking import mask_value
+from anonlab.profiling.patterns import CONTAINED
 from anonlab.profiling.roles import suggest_role
 from anonlab.profiling.stats import ColumnStats, column_stats
 
 __all__ = ["DETECTION_ROWS", "ColumnProfile", "Profile", "profile"]
 
 PROFILE_FORMAT_VERSION = 1
+_IDENTIFIER_PATTERNS = tuple(re.compile(p) for p in CONTAINED.values())
+
+
+def _holds_identifier(value: Any) -> bool:
+    return isinstance(value, str) and any(p.search(value) for p in _IDENTIFIER_PATTERNS)
+
+
 DETECTION_ROWS = 10_000
 """Rows looked at by identifier detection by default; more rows are sampled down to this."""
 
@@ -281,10 +291,11 @@ def _detection_frame(
         return lf.collect(), False
     rng = np.random.default_rng(seed)
     picks = np.sort(rng.choice(rows, size=limit, replace=False))
+    row = fresh_name(lf.collect_schema().names(), "__anonlab_row")
     picked = (
-        lf.with_row_index("__anonlab_row")
-        .filter(pl.col("__anonlab_row").is_in(pl.Series(picks, dtype=pl.get_index_type())))
-        .drop("__anonlab_row")
+        lf.with_row_index(row)
+        .filter(pl.col(row).is_in(pl.Series(picks, dtype=pl.get_index_type())))
+        .drop(row)
         .collect()
     )
     return picked, True
@@ -354,10 +365,11 @@ def profile(
     if sample is not None and total is not None and sample < total:
         rng = np.random.default_rng(seed)
         picks = np.sort(rng.choice(total, size=sample, replace=False))
+        row = fresh_name(lf.collect_schema().names(), "__anonlab_row")
         lf = (
-            lf.with_row_index("__anonlab_row")
-            .filter(pl.col("__anonlab_row").is_in(pl.Series(picks, dtype=pl.get_index_type())))
-            .drop("__anonlab_row")
+            lf.with_row_index(row)
+            .filter(pl.col(row).is_in(pl.Series(picks, dtype=pl.get_index_type())))
+            .drop(row)
         )
         # Materialize the sample once so statistics and detection see the same rows.
         lf = lf.collect().lazy()
@@ -378,8 +390,8 @@ def profile(
             values, name, non_null=non_null, distinct=st.distinct, sampled=sampled, today=today
         )
         columns.append(
-            _column_profile(name, dtype, origin.dtype_names.get(name, str(dtype)), rows, st,
-                            detection)
+            _column_profile(name, dtype, origin.dtype_names.get(name, safe_dtype_name(dtype)),
+                            rows, st, detection)
         )
     return Profile(
         columns=tuple(columns),
@@ -404,12 +416,18 @@ def _column_profile(
 
     def show(value: Any) -> Any:
         value = _display(value)
-        return mask_value(value, kind) if masked and value is not None else value
+        if value is None:
+            return None
+        # A value about to be shown is checked on its own too: detection samples, and a column
+        # that is mostly harmless can still hold an e-mail address among its extremes.
+        if masked or _holds_identifier(value):
+            return mask_value(value, kind)
+        return value
 
     return ColumnProfile(
         name=name,
         dtype=dtype_name,
-        polars_dtype=str(dtype),
+        polars_dtype=safe_dtype_name(dtype),
         rows=rows,
         nulls=st.nulls,
         distinct=st.distinct,

@@ -14,6 +14,7 @@ import polars as pl
 __all__ = ["ColumnStats", "column_stats"]
 
 _COUNT = "__anonlab_n"
+_VALUE = "__anonlab_value"  # counts frames are (value, count) whatever the column is called
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def column_stats(
             lf.select(name)
             .filter(pl.col(name).is_not_null())
             .group_by(name)
-            .agg(pl.len().alias(_COUNT))
+            .agg(pl.len().alias(f"{name}{_COUNT}"))  # cannot be ``name`` itself
+            .rename({name: _VALUE, f"{name}{_COUNT}": _COUNT})
         )
     results = pl.collect_all(queries)
     row = results[0].row(0, named=True)
@@ -93,11 +95,11 @@ def _top(counts: pl.DataFrame, name: str, k: int) -> tuple[tuple[object, int], .
     if frequent.height == 0:
         return ()
     try:
-        ranked = frequent.sort([_COUNT, name], descending=[True, False], nulls_last=True)
+        ranked = frequent.sort([_COUNT, _VALUE], descending=[True, False], nulls_last=True)
     except pl.exceptions.PolarsError:  # values that cannot be ordered (some nested types)
-        ranked = frequent.with_columns(pl.col(name).hash(seed=0).alias("__h")).sort(
+        ranked = frequent.with_columns(pl.col(_VALUE).hash(seed=0).alias("__h")).sort(
             [_COUNT, "__h"], descending=[True, False]
         )
     head = ranked.head(k)
-    values = head.get_column(name).to_list()
+    values = head.get_column(_VALUE).to_list()
     return tuple(zip(values, head.get_column(_COUNT).to_list(), strict=True))

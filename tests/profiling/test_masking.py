@@ -32,3 +32,21 @@ def test_mask_value(value, kind, shown: str) -> None:
 def test_no_letter_or_digit_survives() -> None:
     masked = mask_value("Call Maria at 617-284-3310 or maria@example.com", None)
     assert not any(ch.isalnum() for ch in masked)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("Иван Петров", "**** ******"),
+        ("山田太郎", "****"),
+        ("٣٤٥-٦٧", "***-**"),  # Arabic-Indic digits
+        ("Zoë_O'Brien", "***_*'*****"),
+    ],
+)
+def test_letters_and_digits_of_every_script_are_hidden(value: str, shown: str) -> None:
+    assert mask_value(value, None) == shown
+
+
+@pytest.mark.parametrize("value", [["123-45-6789"], ("a", "b"), {"k": "jane@x.org"}, b"raw"])
+def test_nested_values_are_hidden_whole(value: object) -> None:
+    assert mask_value(value, None) == "***"

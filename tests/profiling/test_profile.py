@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -13,6 +14,7 @@ import pytest
 
 import anonlab
 from anonlab import ColumnRole, HipaaCategory, Kind
+from anonlab.profiling.detect import detect_values
 
 KINDS = ["polars", "lazy", "pandas", "arrow"]
 
@@ -265,3 +267,32 @@ def test_dates_get_min_max_mean() -> None:
     shipped = prof["shipped"]
     assert shipped.kind is Kind.DATE
     assert shipped.min == "2024-**-**"  # a date tied to a person is masked to its year
+
+
+def test_shown_values_holding_identifiers_are_masked_even_in_plain_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # detection looks at a sample; a value about to be shown is checked on its own as well
+    import importlib
+
+    profile_module = importlib.import_module("anonlab.profiling.profile")
+    frame = pl.DataFrame({"comment": ["ok"] * 50 + ["write to jane@example.org"] * 3})
+
+    def blind(*args, **kwargs):  # a detection that saw nothing
+        return dataclasses.replace(detect_values(*args, **kwargs), kind=None, seen=())
+
+    monkeypatch.setattr(profile_module, "detect_values", blind)
+    col = anonlab.profile(frame)["comment"]
+    assert not col.masked
+    shown = [v for v, _ in col.top_values]
+    assert "write to jane@example.org" not in shown
+    assert "ok" in shown
+
+
+def test_enum_categories_do_not_leak_through_the_dtype() -> None:
+    frame = pl.DataFrame(
+        {"ssn": pl.Series(["123-45-6789"], dtype=pl.Enum(["123-45-6789", "987-65-4321"]))}
+    )
+    col = anonlab.profile(frame)["ssn"]
+    assert col.polars_dtype == "Enum(2 categories)"
+    assert "6789" not in col.dtype and "6789" not in repr(anonlab.profile(frame).to_dict())
