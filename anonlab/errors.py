@@ -15,6 +15,7 @@ working::
     ├── ParameterError (ValueError)              a parameter has the wrong type or value
     ├── TransformError (ValueError)              a transform cannot apply to a column
     ├── RecipeError (ValueError)                 a recipe is malformed (names the path to the key)
+    ├── HierarchyError (ValueError)  a hierarchy is malformed or does not cover a column's values
     ├── SecretKeyError (LookupError)             a hash or pseudonym key cannot be found or is weak
     └── DatasetError (RuntimeError)              embedded example data is missing or corrupt
 
@@ -31,6 +32,7 @@ __all__ = [
     "DatasetError",
     "EmptyFrameError",
     "FrameError",
+    "HierarchyError",
     "ParameterError",
     "RecipeError",
     "SecretKeyError",
@@ -124,6 +126,15 @@ class RecipeError(AnonlabError, ValueError):
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
+
+
+class HierarchyError(AnonlabError, ValueError):
+    """A generalization hierarchy is malformed, or does not cover a column's values.
+
+    Raised for ragged, duplicate or inconsistent hierarchy rows (the message names the label,
+    level and row or file line), and when data holds values the hierarchy lacks (the message
+    gives counts and, unless the column is an identifier, a few examples).
+    """
 
 
 class SecretKeyError(AnonlabError, LookupError):
