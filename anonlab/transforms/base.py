@@ -26,6 +26,7 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
+from anonlab._validation import dtype_name
 from anonlab.errors import ParameterError, RecipeError, TransformError
 from anonlab.keys import Key, KeyRef, describe_key_ref, resolve_key
 
@@ -140,8 +141,9 @@ class Transform:
         if family not in self.accepts:
             wanted = ", ".join(sorted(self.accepts))
             raise TransformError(
-                f"The {self.op!r} transform cannot apply to column {column!r} of dtype {dtype}: "
-                f"it takes {wanted} columns. Cast the column first or choose another transform."
+                f"The {self.op!r} transform cannot apply to column {column!r} of dtype "
+                f"{dtype_name(dtype)}: it takes {wanted} columns. Cast the column first or "
+                "choose another transform."
             )
 
     def expr(self, column: str, ctx: Context) -> pl.Expr:

@@ -46,7 +46,7 @@ class Scrub(Transform):
         if not isinstance(kinds, tuple | list) or not kinds:
             raise self._bad("kinds", f"a non-empty list of {sorted(CONTAINED)}", self.kinds)
         for kind in kinds:
-            if kind not in CONTAINED:
+            if not isinstance(kind, str) or kind not in CONTAINED:
                 raise self._bad("kinds", f"a list drawn from {sorted(CONTAINED)}", kind)
         self._set("kinds", tuple(kinds))
         if not isinstance(self.placeholder, str):

@@ -1,0 +1,115 @@
+"""Microaggregation: replace numbers by the mean or median of a group of at least k neighbours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from anonlab._validation import check_int, check_one_of, fresh_name
+from anonlab.errors import ColumnNotFoundError, TransformError
+from anonlab.transforms.base import Context, Transform
+from anonlab.transforms.registry import builtin
+
+__all__ = ["Microaggregate"]
+
+
+@builtin
+@dataclass(frozen=True, kw_only=True)
+class Microaggregate(Transform):
+    """Replace each number by the mean (or median) of its group of at least ``k`` neighbours.
+
+    Univariate fixed-size microaggregation: the column's non-null values are sorted, cut into
+    consecutive groups of ``k`` (the last group also takes the remainder of fewer than ``k``, so
+    every group has ``k`` to ``2k - 1`` values), and each value is replaced by its group's
+    statistic. Every output value is then shared by at least ``k`` records when the column (or
+    the stratum) has at least ``k`` values; fewer than ``k`` values form a single group.
+
+    Nulls and NaNs stay as they are and take no part. Equal values keep their row order in the
+    sort, so the result is deterministic. The output is a float column (Float64, or Float32 for a
+    Float32 input): a group's mean, or for ``"median"`` the median (the middle values' average
+    for an even group).
+
+    Parameters
+    ----------
+    k : int
+        The smallest group; at least 2.
+    statistic : {"mean", "median"}, default "mean"
+        What replaces the values of a group.
+    within : tuple of str, default ()
+        Strata: microaggregate separately inside each combination of these columns' values (a
+        null stratum value is a stratum of its own).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from anonlab.transforms import Context
+    >>> lf = pl.LazyFrame({"income": [10, 50, 20, None, 40, 30, 60]})
+    >>> ctx = Context(schema=lf.collect_schema())
+    >>> out = Microaggregate(k=3).apply(lf, "income", ctx).collect()
+    >>> out["income"].to_list()
+    [20.0, 50.0, 20.0, None, 50.0, 20.0, 50.0]
+    """
+
+    op = "microaggregate"
+    scope = "frame"
+    accepts = frozenset({"integer", "float"})
+    k: int
+    statistic: str = "mean"
+    within: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        owner = type(self).__name__
+        check_int(self.k, "k", owner, min_value=2)
+        check_one_of(self.statistic, "statistic", owner, ("mean", "median"))
+        within = (self.within,) if isinstance(self.within, str) else self.within
+        if (
+            not isinstance(within, Iterable)
+            or isinstance(within, Mapping)
+            or not all(isinstance(c, str) for c in within)
+        ):
+            raise self._bad("within", "a list of column names", self.within)
+        within = tuple(within)
+        if len(set(within)) != len(within):
+            raise self._bad("within", "a list of column names, each named once", self.within)
+        self._set("within", within)
+
+    def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
+        schema = lf.collect_schema()
+        for name in (column, *self.within):
+            if name not in schema:
+                raise ColumnNotFoundError(name, schema.names(), where="microaggregate")
+        dtype = schema[column]
+        self.check_input(column, dtype)
+        if column in self.within:
+            raise TransformError(
+                f"The 'microaggregate' step on column {column!r} names that column in 'within'. "
+                "Stratify by other columns."
+            )
+        out_dtype = pl.Float32 if dtype == pl.Float32 else pl.Float64
+        col = pl.col(column).cast(out_dtype)
+        valid = col.is_not_null() & col.is_not_nan()
+        value = fresh_name(schema, "__microaggregate_value")
+        group = fresh_name(schema, "__microaggregate_group")
+
+        def over(expr: pl.Expr, *by: str) -> pl.Expr:
+            return expr.over(*by) if by else expr
+
+        v = pl.col(value)
+        # position among the stratum's sorted values (ties in row order), and how many there are
+        rank = over(v.rank("ordinal"), *self.within)
+        size = over(v.count(), *self.within)
+        groups = pl.max_horizontal(size // self.k, pl.lit(1, dtype=pl.UInt32))
+        stat = v.mean() if self.statistic == "mean" else v.median()
+        return (
+            lf.with_columns(pl.when(valid).then(col).alias(value))
+            .with_columns(pl.min_horizontal((rank - 1) // self.k, groups - 1).alias(group))
+            .with_columns(
+                pl.when(v.is_not_null())
+                .then(over(stat, *self.within, group).cast(out_dtype))
+                .otherwise(col)
+                .alias(column)
+            )
+            .drop(value, group)
+        )
