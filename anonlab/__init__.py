@@ -6,7 +6,7 @@ The public API lives here; everything else is private unless documented. Start w
 :mod:`anonlab.datasets`.
 """
 
-from anonlab import datasets
+from anonlab import datasets, transforms
 from anonlab._version import __version__
 from anonlab.errors import (
     AnonlabError,
@@ -15,6 +15,7 @@ from anonlab.errors import (
     DatasetError,
     EmptyFrameError,
     FrameError,
+    HierarchyError,
     ParameterError,
     RecipeError,
     SecretKeyError,
@@ -22,6 +23,7 @@ from anonlab.errors import (
     UnrepresentableColumnError,
     UnsupportedFrameError,
 )
+from anonlab.hierarchies import Hierarchy
 from anonlab.io import read
 from anonlab.keys import Key
 from anonlab.profiling import (
@@ -34,6 +36,7 @@ from anonlab.profiling import (
     profile,
 )
 from anonlab.recipe import Recipe, Step, Targets
+from anonlab.suggest import suggest_recipe
 
 __all__ = [
     "AnonlabError",
@@ -45,6 +48,8 @@ __all__ = [
     "Detection",
     "EmptyFrameError",
     "FrameError",
+    "Hierarchy",
+    "HierarchyError",
     "HipaaCategory",
     "Key",
     "Kind",
@@ -62,4 +67,6 @@ __all__ = [
     "datasets",
     "profile",
     "read",
+    "suggest_recipe",
+    "transforms",
 ]

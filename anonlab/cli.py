@@ -4,6 +4,11 @@ Commands
 --------
 ``anonlab profile INPUT``
     Profile a CSV/Parquet/Arrow/NDJSON file and print the profile (``--json`` for plain data).
+``anonlab suggest INPUT -o RECIPE``
+    Profile a file and write the suggested recipe (YAML or JSON by extension).
+``anonlab apply RECIPE INPUT -o OUTPUT``
+    Apply a recipe to a file, streaming through polars' lazy engine (files larger than memory
+    work), writing the output atomically; a progress line shows on a terminal.
 ``anonlab demo``
     Run the main job headless on the embedded synthetic patients data and write the results.
 
@@ -19,9 +24,10 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from anonlab._version import __version__
-from anonlab.errors import AnonlabError
+from anonlab.errors import AnonlabError, ParameterError
 
 __all__ = ["main"]
 
@@ -60,8 +66,85 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
+def _read_recipe(path: str) -> Any:
+    from anonlab.recipe import Recipe
+
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"No such file: {path!r}")
+    text = file.read_text(encoding="utf-8")
+    if file.suffix.lower() == ".json":
+        return Recipe.from_json(text)
+    return Recipe.from_yaml(text)
+
+
+def _recipe_text(recipe: Any, path: Path) -> bytes:
+    text = recipe.to_json() if path.suffix.lower() == ".json" else recipe.to_yaml()
+    return text.encode("utf-8")
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
     import anonlab
+    from anonlab.io import scan
+
+    prof = anonlab.profile(scan(args.input, separator=args.separator))
+    recipe = anonlab.suggest_recipe(prof, key=args.key, k=args.k)
+    if args.output:
+        out = Path(args.output)
+        write_atomic(out, _recipe_text(recipe, out))
+        print(f"Wrote the suggested recipe ({len(recipe)} steps) to {out}")
+    else:
+        print(recipe.to_yaml(), end="")
+    return 0
+
+
+def _cmd_apply(args: argparse.Namespace) -> int:
+    import time
+
+    import polars as pl
+
+    from anonlab.io import scan
+    from anonlab.sinks import output_format, sink, terminal_progress
+
+    recipe = _read_recipe(args.recipe)
+    out = Path(args.output)
+    output_format(out)  # fail on a bad extension before any work
+    if Path(args.input).resolve() == out.resolve():
+        raise ParameterError("The output file must differ from the input file.")
+    lf = scan(args.input, separator=args.separator)
+    side: dict[str, pl.DataFrame] = {}
+    query = recipe.apply_lazy(lf, side_outputs=side)
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    progress = None
+    if show:
+        total = None
+        if Path(args.input).suffix.lower() in (".parquet", ".pq", ".arrow", ".ipc", ".feather"):
+            total = lf.select(pl.len()).collect().item()
+        progress = terminal_progress(total)
+    start = time.perf_counter()
+    rows = sink(query, out, separator=args.output_separator, progress=progress)
+    if show:
+        print(file=sys.stderr)
+    seconds = time.perf_counter() - start
+    width = len(query.collect_schema())
+    print(f"Applied {len(recipe)} steps to {args.input}: wrote {rows:,} rows x {width} columns "
+          f"to {out} in {seconds:.1f} s")
+    for name, table in side.items():
+        if args.lookup_dir:
+            target = Path(args.lookup_dir) / f"{name.replace(':', '-')}.parquet"
+            sink(table.lazy(), target)
+            print(f"Wrote the {name} table ({table.height:,} rows) to {target}; keep it apart "
+                  "from the data")
+        else:
+            print(f"Not written: the {name} table (pass --lookup-dir DIR to keep it)")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import secrets
+
+    import anonlab
+    from anonlab.sinks import sink
 
     out = Path(args.out)
     df = anonlab.datasets.patients(n=args.rows, seed=args.seed)
@@ -78,18 +161,48 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"Sensitive: {', '.join(prof.sensitive) or 'none'}")
     print(f"HIPAA Safe Harbor categories present: {len(set(hipaa.values()))} of 18 "
           f"({', '.join(sorted({c.letter for c in hipaa.values()}))})")
+
+    print()
+    print("2. Suggested recipe")
+    had_key = bool(os.environ.get("ANONLAB_KEY"))
+    if not had_key:
+        print("   ANONLAB_KEY is not set: this run hashes with a random key that is not kept,")
+        print("   so its hashes link to no other release. Set ANONLAB_KEY to use your own.")
+    recipe = anonlab.suggest_recipe(prof, name="demo: patients")
+    print(recipe.summary())
+
+    print()
+    print("3. Apply")
+    try:
+        if not had_key:
+            # A key for this run only: the recipe references it, nothing stores it.
+            os.environ["ANONLAB_KEY"] = secrets.token_hex(32)
+        anonymized = recipe.apply(df)
+    finally:
+        if not had_key:
+            os.environ.pop("ANONLAB_KEY", None)
+    after = anonlab.profile(anonymized)
+    print(f"   {df.width} columns in, {anonymized.width} out; direct identifiers left: "
+          f"{', '.join(after.identifiers) or 'none'}")
+    print(anonymized.head(3))
+
     json_path = out / "profile.json"
     html_path = out / "profile.html"
+    recipe_path = out / "recipe.yaml"
+    data_path = out / "patients-anonymized.parquet"
     write_atomic(json_path, (json.dumps(prof.to_dict(), indent=2) + "\n").encode())
     page = (
         "<!doctype html><meta charset='utf-8'><title>anonlab profile</title>"
         f"<body>{prof._repr_html_()}</body>"
     )
     write_atomic(html_path, page.encode())
+    write_atomic(recipe_path, recipe.to_yaml().encode())
+    sink(anonymized.lazy(), data_path)
     print()
-    print(f"Wrote {json_path} (the profile as data) and {html_path} (as a page).")
-    print("Identifier values are masked in both. Next steps of the flow (anonymize, risk, a signed")
-    print("license bundle) join this demo as they land; see the README's roadmap.")
+    print(f"Wrote {json_path} and {html_path} (the profile; identifier values masked),")
+    print(f"      {recipe_path} (the recipe; it references the key, never holds it),")
+    print(f"      {data_path} (the anonymized data).")
+    print("Next steps of the flow (risk, a signed license bundle) join this demo as they land.")
     return 0
 
 
@@ -110,6 +223,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(func=_cmd_profile)
 
+    s = sub.add_parser("suggest", help="profile a file and write a suggested recipe")
+    s.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
+    s.add_argument("-o", "--output", help="recipe file to write (.yaml or .json); else stdout")
+    s.add_argument("--separator", help="CSV separator (detected when omitted)")
+    s.add_argument("--key", default="env:ANONLAB_KEY",
+                   help="key reference for hash steps (default env:ANONLAB_KEY)")
+    s.add_argument("--k", type=int, default=5, help="k-anonymity target (default 5)")
+    s.set_defaults(func=_cmd_suggest)
+
+    a = sub.add_parser("apply", help="apply a recipe to a file, streaming")
+    a.add_argument("recipe", help="recipe file (.yaml/.yml or .json)")
+    a.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
+    a.add_argument("-o", "--output", required=True,
+                   help="output file; its extension picks the format")
+    a.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    a.add_argument("--output-separator", help="output CSV separator (default , or tab for .tsv)")
+    a.add_argument("--lookup-dir", help="folder for side tables such as pseudonym lookups")
+    a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show progress (default: when stderr is a terminal)")
+    a.set_defaults(func=_cmd_apply)
+
     d = sub.add_parser("demo", help="run the main job on the embedded example data")
     d.add_argument("--rows", type=int, default=1000, help="rows of synthetic patients (1000)")
     d.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (0)")
@@ -122,10 +256,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    import polars as pl
+
+    from anonlab.io import polars_reason
+
     try:
         return int(args.func(args))
-    except (AnonlabError, FileNotFoundError) as exc:
+    except (AnonlabError, OSError) as exc:
         print(f"anonlab: error: {exc}", file=sys.stderr)
+        return 1
+    except pl.exceptions.PolarsError as exc:
+        # polars messages can quote cell values; print the reason without them
+        print(f"anonlab: error: {polars_reason(exc)}", file=sys.stderr)
         return 1
 
 

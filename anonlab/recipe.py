@@ -39,7 +39,8 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from anonlab._validation import check_int
+from anonlab._plaintext import dump_yaml, load_json, load_yaml
+from anonlab._validation import check_int, fresh_name
 from anonlab.errors import ColumnNotFoundError, ParameterError, RecipeError
 from anonlab.frames import FrameKind, ingest, restore
 from anonlab.keys import Key
@@ -296,16 +297,17 @@ class Recipe:
         data, origin = ingest(frame, owner="Recipe.apply")
         track_rows = origin.kind is FrameKind.PANDAS
         lf = data.lazy()
+        row = fresh_name(origin.columns, _ROW)
         if track_rows:
-            lf = lf.with_row_index(_ROW)
-        lf = self._plan(lf, side_outputs, hidden=(_ROW,) if track_rows else ())
+            lf = lf.with_row_index(row)
+        lf = self._plan(lf, side_outputs, hidden=(row,) if track_rows else ())
         if origin.kind is FrameKind.LAZY:
             return restore(lf, origin)
         result = lf.collect()
         rows = None
         if track_rows:
-            rows = result.get_column(_ROW).to_numpy()
-            result = result.drop(_ROW)
+            rows = result.get_column(row).to_numpy()
+            result = result.drop(row)
         return restore(result, origin, rows=rows)
 
     def apply_lazy(
@@ -414,35 +416,24 @@ class Recipe:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Recipe:
-        """Read a recipe from JSON text."""
+        """Read a recipe from JSON text (a key given twice is an error)."""
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RecipeError(
-                f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                path="recipe",
-            ) from None
+            data = load_json(text)
+        except ValueError as exc:
+            raise RecipeError(f"not valid JSON: {exc}", path="recipe") from None
         return cls.from_dict(data)
 
     def to_yaml(self) -> str:
         """The recipe as YAML text (block style, keys in a readable order)."""
-        import yaml
-
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True,
-                              default_flow_style=False)
+        return dump_yaml(self.to_dict())
 
     @classmethod
     def from_yaml(cls, text: str | bytes) -> Recipe:
-        """Read a recipe from YAML text (safe loading: no Python objects)."""
-        import yaml
-
+        """Read a recipe from YAML text (plain data only; a key given twice is an error)."""
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or "cannot be parsed"
-            raise RecipeError(f"not valid YAML: {problem}{where}", path="recipe") from None
+            data = load_yaml(text)
+        except ValueError as exc:
+            raise RecipeError(f"not valid YAML: {exc}", path="recipe") from None
         return cls.from_dict(data)
 
     # -- code ----------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ EXPECTED = [
     "Detection",
     "EmptyFrameError",
     "FrameError",
+    "Hierarchy",
+    "HierarchyError",
     "HipaaCategory",
     "Key",
     "Kind",
@@ -34,6 +36,8 @@ EXPECTED = [
     "datasets",
     "profile",
     "read",
+    "suggest_recipe",
+    "transforms",
 ]
 
 

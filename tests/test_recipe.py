@@ -250,3 +250,56 @@ def test_any_recipe_survives_write_and_read(steps: list[Step], seed: int, name: 
     namespace: dict = {}
     exec(recipe.to_python(), namespace)
     assert namespace["recipe"] == recipe
+
+
+@pytest.mark.parametrize(
+    "text", ["x\x85y", "a\u2028b", "c\u2029d", "tab\there", "cr\rlf\n", "\ufeffbom"]
+)
+def test_yaml_keeps_line_break_like_characters(text: str) -> None:
+    # PyYAML writes these raw with allow_unicode and reads them back as line breaks
+    recipe = Recipe(steps=(Step(text, Redact(value=text)),), name=text)
+    assert Recipe.from_yaml(recipe.to_yaml()) == recipe
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "message"),
+    [
+        (Recipe.from_yaml, "steps: []\nsteps: []\n", "key 'steps' is given twice"),
+        (Recipe.from_yaml, "steps:\n- column: a\n  op: keep\n  op: drop\n", "'op' is given twice"),
+        (Recipe.from_json, '{"steps": [], "steps": []}', "key 'steps' is given twice"),
+        (Recipe.from_yaml, b"\xff\xfe", "not UTF-8"),
+        (Recipe.from_json, b"\xff", "not UTF-8"),
+        (Recipe.from_yaml, "[" * 5000, "nested too deeply"),
+        (Recipe.from_json, "[" * 100_000, "nested too deeply"),
+        (Recipe.from_yaml, "a: {? [1]: 2}", "mapping key must be a plain value"),
+    ],
+)
+def test_ambiguous_or_unreadable_text_is_refused(reader, text, message: str) -> None:
+    with pytest.raises(RecipeError, match=message):
+        reader(text)
+
+
+def test_scrub_kinds_must_be_names() -> None:
+    data = {"steps": [{"column": "note", "op": "scrub", "kinds": [["email"]]}]}
+    with pytest.raises(RecipeError, match="kinds"):
+        Recipe.from_dict(data)
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_helper_columns_never_clash_with_the_callers(kind: str) -> None:
+    # the row number a pandas result is re-indexed by is called __anonlab_row internally
+    frame = pl.DataFrame({"__anonlab_row": [7, 8, 9], "name": ["a", "b", "c"]})
+    given = {"pandas": frame.to_pandas(), "polars": frame, "arrow": frame.to_arrow()}[kind]
+    out = Recipe(steps=(Step("name", Redact(value="x")),)).apply(given)
+    back = pl.from_pandas(out) if kind == "pandas" else pl.DataFrame(out)
+    assert back["__anonlab_row"].to_list() == [7, 8, 9]
+    assert back["name"].to_list() == ["x", "x", "x"]
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_an_empty_column_name_is_kept(kind: str) -> None:
+    frame = pl.DataFrame({"": [1, 2], "name": ["a", "b"]})
+    given = {"pandas": frame.to_pandas(), "polars": frame, "arrow": frame.to_arrow()}[kind]
+    out = Recipe(steps=(Step("name", Redact(value="x")),)).apply(given)
+    names = list(out.columns) if kind != "arrow" else out.column_names
+    assert names == ["", "name"]
