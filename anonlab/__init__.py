@@ -6,7 +6,7 @@ The public API lives here; everything else is private unless documented. Start w
 :mod:`anonlab.datasets`.
 """
 
-from anonlab import datasets, transforms
+from anonlab import datasets, risk, transforms
 from anonlab._version import __version__
 from anonlab.errors import (
     AnonlabError,
@@ -36,37 +36,61 @@ from anonlab.profiling import (
     profile,
 )
 from anonlab.recipe import Recipe, Step, Targets
+from anonlab.risk.models import (
+    AlphaKAnonymity,
+    BetaLikeness,
+    DeltaDisclosure,
+    DeltaPresence,
+    KAnonymity,
+    KMap,
+    LDiversity,
+    PrivacyModel,
+    TCloseness,
+)
+from anonlab.risk.report import RiskReport, assess_risk
 from anonlab.suggest import suggest_recipe
 
 __all__ = [
+    "AlphaKAnonymity",
     "AnonlabError",
+    "BetaLikeness",
     "ColumnNameError",
     "ColumnNotFoundError",
     "ColumnProfile",
     "ColumnRole",
     "DatasetError",
+    "DeltaDisclosure",
+    "DeltaPresence",
     "Detection",
     "EmptyFrameError",
     "FrameError",
     "Hierarchy",
     "HierarchyError",
     "HipaaCategory",
+    "KAnonymity",
+    "KMap",
     "Key",
     "Kind",
+    "LDiversity",
     "ParameterError",
+    "PrivacyModel",
     "Profile",
     "Recipe",
     "RecipeError",
+    "RiskReport",
     "SecretKeyError",
     "Step",
+    "TCloseness",
     "Targets",
     "TransformError",
     "UnrepresentableColumnError",
     "UnsupportedFrameError",
     "__version__",
+    "assess_risk",
     "datasets",
     "profile",
     "read",
+    "risk",
     "suggest_recipe",
     "transforms",
 ]

@@ -17,7 +17,12 @@ working::
     ├── RecipeError (ValueError)                 a recipe is malformed (names the path to the key)
     ├── HierarchyError (ValueError)  a hierarchy is malformed or does not cover a column's values
     ├── SecretKeyError (LookupError)             a hash or pseudonym key cannot be found or is weak
-    └── DatasetError (RuntimeError)              embedded example data is missing or corrupt
+    ├── DatasetError (RuntimeError)              embedded example data is missing or corrupt
+    ├── LicenseError (ValueError)                a license or template is malformed (names the path)
+    │   ├── ComplianceError (ValueError)         the data fails a template's checks (lists them)
+    │   └── AccessDeniedError (PermissionError)  the license forbids this use (expiry, purpose)
+    └── BundleError (ValueError)                 a bundle cannot be written or read
+        └── VerificationError (ValueError)       a bundle's signature or hashes do not verify
 
 Messages name columns, counts and positions, never cell values (a value may be the very
 personal data the caller is protecting), and end with what to do.
@@ -26,19 +31,24 @@ personal data the caller is protecting), and end with what to do.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDeniedError",
     "AnonlabError",
+    "BundleError",
     "ColumnNameError",
     "ColumnNotFoundError",
+    "ComplianceError",
     "DatasetError",
     "EmptyFrameError",
     "FrameError",
     "HierarchyError",
+    "LicenseError",
     "ParameterError",
     "RecipeError",
     "SecretKeyError",
     "TransformError",
     "UnrepresentableColumnError",
     "UnsupportedFrameError",
+    "VerificationError",
 ]
 
 
@@ -147,3 +157,56 @@ class SecretKeyError(AnonlabError, LookupError):
 
 class DatasetError(AnonlabError, RuntimeError):
     """Embedded example data is missing or does not match its recorded checksum."""
+
+
+class LicenseError(AnonlabError, ValueError):
+    """A license or license template is malformed, or cannot be built from the given terms.
+
+    Attributes
+    ----------
+    path : str
+        Where in the license the fault is, e.g. ``parties.licensees[0].name``.
+    """
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+class ComplianceError(LicenseError):
+    """The data does not pass the checks a license template requires; no license is issued.
+
+    Attributes
+    ----------
+    failures : tuple
+        The failing checks (each with its name and what failed), in the order they ran.
+    """
+
+    def __init__(self, message: str, *, failures: tuple = ()) -> None:
+        super().__init__(message)
+        self.failures = tuple(failures)
+
+
+class AccessDeniedError(LicenseError, PermissionError):
+    """The license does not allow this use: expired or not yet in force, a purpose or role it
+    does not permit, or a use it prohibits.
+
+    Attributes
+    ----------
+    reason : str
+        One of ``"expired"``, ``"not_yet_valid"``, ``"purpose"``, ``"role"``, ``"prohibited"``.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class BundleError(AnonlabError, ValueError):
+    """A bundle cannot be written (the target exists, a file cannot be written) or read (a
+    file is missing or malformed)."""
+
+
+class VerificationError(BundleError):
+    """A bundle does not verify: a file was changed, added or removed, the signature does not
+    match, or the key is not the one it was signed with. The message says which."""

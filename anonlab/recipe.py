@@ -123,6 +123,20 @@ class Targets:
                 "pass sensitive=[...]."
             )
 
+    def models(self) -> list[Any]:
+        """The targets as privacy models: k-anonymity, then distinct l-diversity and
+        t-closeness on each sensitive column (what :func:`anonlab.assess_risk` and
+        :func:`anonlab.optimize` take as ``targets``)."""
+        from anonlab.risk.models import KAnonymity, LDiversity, TCloseness
+
+        out: list[Any] = [] if self.k is None else [KAnonymity(self.k)]
+        for s in self.sensitive:
+            if self.l_diversity is not None:
+                out.append(LDiversity(s, self.l_diversity))
+            if self.t_closeness is not None:
+                out.append(TCloseness(s, self.t_closeness))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data, leaving out what is unset."""
         out: dict[str, Any] = {}

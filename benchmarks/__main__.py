@@ -9,13 +9,14 @@ import sys
 
 import polars as pl
 
-from benchmarks import bench_apply, bench_detection, bench_hashing, bench_profile
+from benchmarks import bench_apply, bench_detection, bench_hashing, bench_profile, bench_risk
 
 BENCHES = {
     "profile": bench_profile.run,
     "detection": bench_detection.run,
     "hashing": bench_hashing.run,
     "apply": bench_apply.run,
+    "risk": bench_risk.run,
 }
 
 

@@ -303,3 +303,13 @@ def test_an_empty_column_name_is_kept(kind: str) -> None:
     out = Recipe(steps=(Step("name", Redact(value="x")),)).apply(given)
     names = list(out.columns) if kind != "arrow" else out.column_names
     assert names == ["", "name"]
+
+
+def test_targets_as_privacy_models() -> None:
+    from anonlab.risk import KAnonymity, LDiversity, TCloseness
+
+    targets = Targets(quasi_identifiers=["age"], sensitive=["s", "u"], k=5, l_diversity=2,
+                      t_closeness=0.3)
+    assert targets.models() == [KAnonymity(5), LDiversity("s", 2), TCloseness("s", 0.3),
+                                LDiversity("u", 2), TCloseness("u", 0.3)]
+    assert Targets(quasi_identifiers=["age"]).models() == []

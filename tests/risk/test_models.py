@@ -1,0 +1,365 @@
+"""Privacy models: the figures match pycanon's independent implementation, and targets pass/fail
+as their definitions say."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import anonlab
+from anonlab.errors import ParameterError, RecipeError
+from anonlab.hierarchies import Hierarchy
+from anonlab.risk import (
+    AlphaKAnonymity,
+    BetaLikeness,
+    DeltaDisclosure,
+    DeltaPresence,
+    KAnonymity,
+    KMap,
+    LDiversity,
+    TCloseness,
+    equivalence_classes,
+    model_from_dict,
+    registered_models,
+)
+
+pycanon = pytest.importorskip("pycanon.anonymity")
+
+ADULT_QI = ["sex", "race", "marital-status", "workclass"]
+PATIENT_QI = ["sex", "ethnicity", "birth_decade"]
+
+
+@pytest.fixture(scope="module")
+def adult() -> pl.DataFrame:
+    return anonlab.datasets.adult()
+
+
+@pytest.fixture(scope="module")
+def patients() -> pl.DataFrame:
+    df = anonlab.datasets.patients(3000, seed=7)
+    return df.with_columns(
+        (pl.col("date_of_birth").dt.year() // 10 * 10).cast(pl.String).alias("birth_decade"),
+        (pl.col("total_charges") // 1000 * 1000).alias("charges"),
+    )
+
+
+def _pycanon(fn, data: pl.DataFrame, qi: list[str], sa: list[str] | None = None):
+    pdf = data.select(*qi, *(sa or [])).to_pandas()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(pdf, qi) if sa is None else fn(pdf, qi, sa)
+
+
+@pytest.mark.parametrize(
+    ("data", "qi", "sensitive"),
+    [("adult", ADULT_QI, "education"), ("adult", ADULT_QI, "salary-class"),
+     ("patients", PATIENT_QI, "diagnosis"), ("patients", PATIENT_QI, "insurer")],
+)
+def test_categorical_figures_match_pycanon(request, data: str, qi: list[str],
+                                           sensitive: str) -> None:
+    frame = request.getfixturevalue(data)
+    table = equivalence_classes(frame, qi, [sensitive])
+    a = pycanon
+    assert KAnonymity(2).achieved(table) == _pycanon(a.k_anonymity, frame, qi)
+    distinct_l = LDiversity(sensitive, 2).achieved(table)
+    assert distinct_l == _pycanon(a.l_diversity, frame, qi, [sensitive])
+    entropy_l = LDiversity(sensitive, 2, "entropy").achieved(table)
+    assert math.floor(entropy_l + 1e-9) == _pycanon(a.entropy_l_diversity, frame, qi, [sensitive])
+    assert TCloseness(sensitive, 0.5).achieved(table) == pytest.approx(
+        _pycanon(a.t_closeness, frame, qi, [sensitive]), abs=1e-12
+    )
+    alpha, _ = _pycanon(a.alpha_k_anonymity, frame, qi, [sensitive])
+    assert AlphaKAnonymity(sensitive, 0.5, 1).achieved(table) == pytest.approx(alpha)
+    assert BetaLikeness(sensitive, 1.0).achieved(table) == pytest.approx(
+        _pycanon(a.basic_beta_likeness, frame, qi, [sensitive])
+    )
+    assert DeltaDisclosure(sensitive, 1.0).achieved(table) == pytest.approx(
+        _pycanon(a.delta_disclosure, frame, qi, [sensitive])
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "qi", "sensitive"),
+    [("adult", ADULT_QI, "age"), ("patients", PATIENT_QI, "charges")],
+)
+def test_ordered_distance_matches_pycanon_for_numbers(request, data, qi, sensitive) -> None:
+    frame = request.getfixturevalue(data)
+    table = equivalence_classes(frame, qi, [sensitive])
+    assert TCloseness(sensitive, 0.5).achieved(table) == pytest.approx(
+        _pycanon(pycanon.t_closeness, frame, qi, [sensitive]), abs=1e-12
+    )
+
+
+def test_reference_figures_on_adult(adult: pl.DataFrame) -> None:
+    qi = ["sex", "age", "race", "marital-status", "education", "native-country", "workclass",
+          "occupation"]
+    table = equivalence_classes(adult, qi)
+    assert table.classes == 18_109
+    assert int((table.size == 1).sum()) == 14_021
+    assert table.classes / table.records == pytest.approx(0.600, abs=5e-4)
+    assert KAnonymity(2).achieved(table) == 1
+    assert KAnonymity(1).evaluate(table).passed
+
+
+def _brute_shares(frame: pl.DataFrame, qi: list[str], s: str):
+    """Per class (as a dict key) the share of each value, and the overall shares."""
+    rows = frame.select(*qi, s).rows()
+    overall: dict = {}
+    classes: dict = {}
+    for *key, v in rows:
+        overall[v] = overall.get(v, 0) + 1
+        classes.setdefault(tuple(key), {}).setdefault(v, 0)
+        classes[tuple(key)][v] += 1
+    n = len(rows)
+    return {k: {v: c / sum(d.values()) for v, c in d.items()} for k, d in classes.items()}, {
+        v: c / n for v, c in overall.items()
+    }
+
+
+small_frames = st.integers(1, 60).flatmap(
+    lambda n: st.fixed_dictionaries(
+        {
+            "a": st.lists(st.sampled_from(["x", "y", "z"]), min_size=n, max_size=n),
+            "b": st.lists(st.integers(0, 2), min_size=n, max_size=n),
+            "s": st.lists(st.sampled_from(["p", "q", "r", "t"]), min_size=n, max_size=n),
+        }
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=small_frames)
+def test_class_figures_match_their_definitions(data: dict) -> None:
+    frame = pl.DataFrame(data)
+    table = equivalence_classes(frame, ["a", "b"], ["s"])
+    shares, p = _brute_shares(frame, ["a", "b"], "s")
+    keys = [tuple(r) for r in table.keys.rows()]
+    distinct = LDiversity("s", 1).class_values(table).to_list()
+    entropy = LDiversity("s", 1, "entropy").class_values(table).to_list()
+    emd = TCloseness("s", 1.0, distance="equal").class_values(table).to_list()
+    alpha = AlphaKAnonymity("s", 1.0, 1).class_values(table).to_list()
+    beta = BetaLikeness("s", 1.0).class_values(table).to_list()
+    delta = DeltaDisclosure("s", 1.0).class_values(table).to_list()
+    for i, key in enumerate(keys):
+        q = shares[key]
+        assert distinct[i] == len(q)
+        assert entropy[i] == pytest.approx(math.exp(-sum(x * math.log(x) for x in q.values())))
+        assert emd[i] == pytest.approx(0.5 * sum(abs(q.get(v, 0) - p[v]) for v in p))
+        assert alpha[i] == pytest.approx(max(q.values()))
+        assert beta[i] == pytest.approx(max(0.0, *((q[v] - p[v]) / p[v] for v in q)))
+        assert delta[i] == pytest.approx(max(abs(math.log(q[v] / p[v])) for v in q))
+    assert sorted(table.size.to_list()) == sorted(
+        frame.group_by("a", "b").len().get_column("len").to_list()
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=small_frames, t=st.floats(0, 1))
+def test_ordered_emd_matches_the_dense_formula(data: dict, t: float) -> None:
+    frame = pl.DataFrame(data).with_columns(pl.col("b").alias("n") * 7 - 3)
+    table = equivalence_classes(frame, ["a"], ["n"])
+    values = sorted(set(frame["n"].to_list()))
+    n = frame.height
+    p = np.array([frame["n"].to_list().count(v) / n for v in values])
+    for i, key in enumerate(table.keys.get_column("a").to_list()):
+        sub = frame.filter(pl.col("a") == key)["n"].to_list()
+        q = np.array([sub.count(v) / len(sub) for v in values])
+        want = 0.0 if len(values) == 1 else np.abs(np.cumsum(q - p)).sum() / (len(values) - 1)
+        got = TCloseness("n", t).class_values(table)[i]
+        assert got == pytest.approx(want, abs=1e-12)
+
+
+def test_hierarchical_emd_on_the_textbook_example() -> None:
+    # Li, Li and Venkatasubramanian (ICDE 2007), figure 3 style: two subtrees under the root
+    rows = [["flu", "respiratory", "*"], ["cold", "respiratory", "*"],
+            ["gastritis", "digestive", "*"], ["ulcer", "digestive", "*"]]
+    h = Hierarchy.from_mapping({r[0]: tuple(r[1:]) for r in rows})
+    frame = pl.DataFrame({
+        "g": ["A"] * 4 + ["B"] * 4,
+        "d": ["flu", "cold", "gastritis", "ulcer", "flu", "flu", "cold", "cold"],
+    })
+    table = equivalence_classes(frame, ["g"], ["d"])
+    got = dict(zip(table.keys["g"], TCloseness("d", 1, hierarchy=h).class_values(table),
+                   strict=True))
+    # overall p: flu 3/8, cold 3/8, gastritis 1/8, ulcer 1/8
+    # class A is uniform: extras flu -1/8, cold -1/8, gastritis +1/8, ulcer +1/8. Inside each
+    # subtree all extras have one sign (cost 0); at the root respiratory -2/8, digestive +2/8:
+    # cost = 2/2 * min(2/8, 2/8) = 0.25
+    assert got["A"] == pytest.approx(0.25)
+    # class B: flu 1/2, cold 1/2 -> extras +1/8, +1/8, -1/8, -1/8 -> same cost at the root
+    assert got["B"] == pytest.approx(0.25)
+    assert got["A"] <= TCloseness("d", 1, distance="equal").class_values(table)[0] + 1e-12
+
+
+def test_hierarchical_emd_charges_less_for_moves_within_a_subtree() -> None:
+    rows = {"flu": ("respiratory", "*"), "cold": ("respiratory", "*"),
+            "gastritis": ("digestive", "*"), "ulcer": ("digestive", "*")}
+    h = Hierarchy.from_mapping(rows)
+    frame = pl.DataFrame({"g": ["A", "A", "B", "B"], "d": ["flu", "gastritis", "cold", "ulcer"]})
+    table = equivalence_classes(frame, ["g"], ["d"])
+    # each class holds one value of each subtree: mass moves only within subtrees (height 1 of 2)
+    values = TCloseness("d", 1, hierarchy=h).class_values(table).to_list()
+    assert values == pytest.approx([0.25, 0.25])
+    assert TCloseness("d", 1, distance="equal").class_values(table).to_list() == pytest.approx(
+        [0.5, 0.5]
+    )
+
+
+def test_recursive_cl_diversity() -> None:
+    frame = pl.DataFrame({"g": ["A"] * 6 + ["B"] * 3,
+                          "s": ["x", "x", "x", "y", "y", "z", "x", "y", "z"]})
+    table = equivalence_classes(frame, ["g"], ["s"])
+    # A: r = 3, 2, 1; with l = 2 the tail is 2 + 1 = 3, so c must exceed 3 / 3 = 1
+    values = dict(zip(table.keys["g"], LDiversity("s", 2, "recursive", c=2).class_values(table),
+                      strict=True))
+    assert values == {"A": pytest.approx(1.0), "B": pytest.approx(0.5)}
+    assert LDiversity("s", 2, "recursive", c=2).evaluate(table).passed
+    assert not LDiversity("s", 2, "recursive", c=1).evaluate(table).passed
+    assert LDiversity("s", 4, "recursive", c=9).class_values(table).to_list() == [math.inf] * 2
+
+
+def test_population_models() -> None:
+    sample = pl.DataFrame({"g": ["A", "A", "B"]})
+    population = pl.DataFrame({"g": ["A"] * 10 + ["B"] * 2 + ["C"] * 5})
+    table = equivalence_classes(sample, ["g"], population=population)
+    by = dict(zip(table.keys["g"], table.population, strict=True))
+    assert by == {"A": 10, "B": 2}
+    assert KMap(2).evaluate(table).passed
+    assert not KMap(3).evaluate(table).passed
+    presence = dict(zip(table.keys["g"], DeltaPresence(0, 0.4).class_values(table), strict=True))
+    assert presence == {"A": pytest.approx(0.2), "B": pytest.approx(0.5)}
+    result = DeltaPresence(0.0, 0.4).evaluate(table)
+    assert (result.passed, result.failing_classes, result.failing_records) == (False, 1, 1)
+    with pytest.raises(ParameterError, match="needs a population table"):
+        KMap(2).evaluate(equivalence_classes(sample, ["g"]))
+
+
+def test_evaluate_counts_failing_classes_and_records() -> None:
+    frame = pl.DataFrame({"g": ["A"] * 5 + ["B"] * 2 + ["C"]})
+    result = KAnonymity(3).evaluate(equivalence_classes(frame, ["g"]))
+    assert (result.achieved, result.passed, result.failing_classes, result.failing_records) == (
+        1.0, False, 2, 3)
+    assert result.to_dict()["label"] == "3-anonymity"
+
+
+def test_suppressed_records_are_left_out_as_arx_does() -> None:
+    frame = pl.DataFrame({"a": ["*", "*", "x", "x", None], "b": ["*", None, "1", "1", None]})
+    table = equivalence_classes(frame, ["a", "b"])
+    assert (table.suppressed, table.records, table.classes) == (3, 2, 1)
+    partly = pl.DataFrame({"a": ["*", "*", "x"], "b": ["1", "1", "1"]})
+    table = equivalence_classes(partly, ["a", "b"])
+    assert (table.suppressed, table.classes) == (0, 2)  # '*' in one QI is a value
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: KAnonymity(0), "'k' parameter of KAnonymity must be an int >= 1"),
+        (lambda: KAnonymity(2.5), "must be an int"),
+        (lambda: LDiversity("", 2), "'column' parameter of LDiversity"),
+        (lambda: LDiversity("s", 2, "entropic"), "variant"),
+        (lambda: LDiversity("s", 2, "recursive"), "'c' parameter"),
+        (lambda: LDiversity("s", 2, c=3), "None unless variant='recursive'"),
+        (lambda: TCloseness("s", 1.5), "'t' parameter of TCloseness must be a number >= 0"),
+        (lambda: TCloseness("s", 0.2, distance="hierarchical"), "'hierarchy' parameter"),
+        (lambda: BetaLikeness("s", 0), "'beta' parameter"),
+        (lambda: DeltaPresence(0.6, 0.5), "'delta_min' parameter"),
+        (lambda: AlphaKAnonymity("s", float("nan"), 2), "'alpha' parameter"),
+    ],
+)
+def test_bad_parameters(build, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        build()
+
+
+def test_a_model_needs_its_sensitive_column() -> None:
+    table = equivalence_classes(pl.DataFrame({"g": ["A"], "s": ["x"]}), ["g"])
+    with pytest.raises(ParameterError, match="needs the distribution of 's'"):
+        LDiversity("s", 2).evaluate(table)
+
+
+def test_bad_class_inputs() -> None:
+    frame = pl.DataFrame({"g": ["A"], "s": ["x"]})
+    with pytest.raises(anonlab.ColumnNotFoundError, match="'h'"):
+        equivalence_classes(frame, ["h"])
+    with pytest.raises(ParameterError, match="at least one quasi-identifier"):
+        equivalence_classes(frame, [])
+    with pytest.raises(ParameterError, match="both a quasi-identifier and a sensitive"):
+        equivalence_classes(frame, ["g", "s"], ["s"])
+    with pytest.raises(ParameterError, match="names 'g' twice"):
+        equivalence_classes(frame, ["g", "g"])
+    with pytest.raises(anonlab.EmptyFrameError):
+        equivalence_classes(frame.clear(), ["g"])
+
+
+def test_models_round_trip_through_plain_data() -> None:
+    h = Hierarchy.from_mapping({"x": ("*",), "y": ("*",)})
+    models = [KAnonymity(5), LDiversity("s", 2, "recursive", c=3), TCloseness("s", 0.2),
+              TCloseness("s", 0.3, hierarchy=h), AlphaKAnonymity("s", 0.5, 3),
+              BetaLikeness("s", 1.0, enhanced=True), DeltaDisclosure("s", 2.0), KMap(3),
+              DeltaPresence(0.1, 0.5)]
+    assert {type(m) for m in models} == set(registered_models().values())
+    for m in models:
+        assert model_from_dict(m.to_dict()) == m
+    with pytest.raises(RecipeError, match="unknown privacy model 'k_anon'"):
+        model_from_dict({"model": "k_anon", "k": 2})
+    with pytest.raises(RecipeError, match="unknown parameter of 'k_anonymity'"):
+        model_from_dict({"model": "k_anonymity", "k": 2, "l": 3})
+
+
+def test_pandas_input_gives_the_same_table(adult: pl.DataFrame) -> None:
+    a = equivalence_classes(adult, ADULT_QI, ["education"])
+    b = equivalence_classes(adult.to_pandas(), ADULT_QI, ["education"])
+    assert a.classes == b.classes
+    assert TCloseness("education", 1).achieved(a) == TCloseness("education", 1).achieved(b)
+    assert isinstance(adult.to_pandas(), pd.DataFrame)
+
+
+def _dense_hierarchical_emd(q: dict, p: dict, rows: dict) -> float:
+    """Li et al.'s formula over the whole tree, every leaf included (absent ones with q = 0)."""
+    height = len(next(iter(rows.values())))
+    extra = {v: q.get(v, 0.0) - p[v] for v in p}  # node label -> extra, level 0
+    label = {v: v for v in p}
+    cost = 0.0
+    for h in range(1, height + 1):
+        parents: dict = {}
+        for leaf in p:
+            parents.setdefault(rows[leaf][h - 1], set()).add(label[leaf])
+        child_extra = {}
+        for leaf in p:
+            child_extra[label[leaf]] = extra[label[leaf]]
+        new_extra = {}
+        for parent, children in parents.items():
+            pos = sum(child_extra[c] for c in children if child_extra[c] > 0)
+            neg = -sum(child_extra[c] for c in children if child_extra[c] < 0)
+            cost += h / height * min(pos, neg)
+            new_extra[parent] = sum(child_extra[c] for c in children)
+        label = {leaf: rows[leaf][h - 1] for leaf in p}
+        extra = new_extra
+    return cost
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    classes=st.lists(st.sampled_from("ABC"), min_size=1, max_size=40),
+    data=st.data(),
+)
+def test_hierarchical_emd_matches_the_dense_formula(classes: list[str], data) -> None:
+    rows = {"a1": ("a", "ab", "*"), "a2": ("a", "ab", "*"), "b1": ("b", "ab", "*"),
+            "c1": ("c", "cd", "*"), "c2": ("c", "cd", "*"), "d1": ("d", "cd", "*")}
+    values = data.draw(st.lists(st.sampled_from(sorted(rows)), min_size=len(classes),
+                                max_size=len(classes)))
+    frame = pl.DataFrame({"g": classes, "s": values})
+    h = Hierarchy.from_mapping(rows)
+    table = equivalence_classes(frame, ["g"], ["s"])
+    shares, p = _brute_shares(frame, ["g"], "s")
+    got = TCloseness("s", 1, hierarchy=h).class_values(table).to_list()
+    for i, key in enumerate(table.keys.rows()):
+        assert got[i] == pytest.approx(_dense_hierarchical_emd(shares[key], p, rows), abs=1e-12)
