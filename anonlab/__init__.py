@@ -26,6 +26,7 @@ from anonlab.errors import (
 from anonlab.hierarchies import Hierarchy
 from anonlab.io import read
 from anonlab.keys import Key
+from anonlab.optimize import OptimizationResult, mondrian, optimize
 from anonlab.profiling import (
     ColumnProfile,
     ColumnRole,
@@ -72,6 +73,7 @@ __all__ = [
     "Key",
     "Kind",
     "LDiversity",
+    "OptimizationResult",
     "ParameterError",
     "PrivacyModel",
     "Profile",
@@ -88,6 +90,8 @@ __all__ = [
     "__version__",
     "assess_risk",
     "datasets",
+    "mondrian",
+    "optimize",
     "profile",
     "read",
     "risk",

@@ -287,6 +287,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="exit with status 3 when a target is not met (for pipelines)")
     r.set_defaults(func=_cmd_risk)
 
+    from anonlab.optimize import cli as optimize_cli
+
+    optimize_cli.add_parser(sub)
+
     d = sub.add_parser("demo", help="run the main job on the embedded example data")
     d.add_argument("--rows", type=int, default=1000, help="rows of synthetic patients (1000)")
     d.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (0)")

@@ -9,7 +9,14 @@ import sys
 
 import polars as pl
 
-from benchmarks import bench_apply, bench_detection, bench_hashing, bench_profile, bench_risk
+from benchmarks import (
+    bench_apply,
+    bench_detection,
+    bench_hashing,
+    bench_optimize,
+    bench_profile,
+    bench_risk,
+)
 
 BENCHES = {
     "profile": bench_profile.run,
@@ -17,6 +24,7 @@ BENCHES = {
     "hashing": bench_hashing.run,
     "apply": bench_apply.run,
     "risk": bench_risk.run,
+    "optimize": bench_optimize.run,
 }
 
 

@@ -24,6 +24,7 @@ op                     what it does
 ``suppress_rare``      replace values seen fewer than n times
 ``suppress_records``   drop rows by predicate or by class size under k
 ``local_suppress``     blank the fewest cells that make every class reach k
+``suppress_outliers``  set every quasi-identifier to ``*`` in classes breaking the targets
 =====================  =============================================================
 """
 
@@ -34,6 +35,7 @@ from anonlab.transforms import (
     generalization,
     hashing,
     masking,
+    outliers,
     perturbation,
     suppression,
     text,
@@ -45,6 +47,7 @@ from anonlab.transforms.coding import Round, TopBottomCode
 from anonlab.transforms.generalization import Generalize
 from anonlab.transforms.hashing import Hash, Pseudonymize, UnkeyedHashWarning
 from anonlab.transforms.masking import Mask
+from anonlab.transforms.outliers import SuppressOutliers
 from anonlab.transforms.perturbation import DateShift, Noise, Pram, Shuffle
 from anonlab.transforms.registry import (
     register_transform,
@@ -72,6 +75,7 @@ __all__ = [
     "Round",
     "Scrub",
     "Shuffle",
+    "SuppressOutliers",
     "SuppressRare",
     "SuppressRecords",
     "TopBottomCode",
@@ -84,6 +88,7 @@ __all__ = [
     "generalization",
     "hashing",
     "masking",
+    "outliers",
     "perturbation",
     "register_transform",
     "registered_transforms",

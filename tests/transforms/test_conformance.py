@@ -46,6 +46,7 @@ def examples() -> dict[str, Step]:
     from anonlab.transforms.generalization import Generalize
     from anonlab.transforms.hashing import Hash, Pseudonymize
     from anonlab.transforms.masking import Mask
+    from anonlab.transforms.outliers import SuppressOutliers
     from anonlab.transforms.perturbation import DateShift, Noise, Pram, Shuffle
     from anonlab.transforms.suppression import LocalSuppress, SuppressRare, SuppressRecords
 
@@ -74,6 +75,7 @@ def examples() -> dict[str, Step]:
         "suppress_rare": Step("city", SuppressRare(min_count=3)),
         "suppress_records": Step(None, SuppressRecords(quasi_identifiers=quasi, k=2)),
         "local_suppress": Step(None, LocalSuppress(quasi_identifiers=quasi, k=3)),
+        "suppress_outliers": Step(None, SuppressOutliers(quasi_identifiers=quasi, k=2)),
     }
 
 
