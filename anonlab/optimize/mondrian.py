@@ -4,8 +4,10 @@ Strict multidimensional Mondrian (LeFevre, DeWitt and Ramakrishnan, ICDE 2006). 
 one partition holding every record, each partition is cut at the median of the quasi-identifier
 with the widest range (normalized by the column's range over the whole table) into
 ``value <= median`` and ``value > median``; a cut is *allowable* when both halves keep at least
-``k`` records. When the widest column's cut is not allowable, the next widest is tried; a
-partition with no allowable cut is final. Each record's values are then replaced by its
+``k`` records. When many values tie at the median (a skewed discrete column), the cut
+``value < median`` / ``value >= median`` is tried when the first one is not allowable. When the
+widest column has no allowable cut, the next widest is tried; a partition with no allowable cut
+is final. Each record's values are then replaced by its
 partition's range, ``"[lo, hi]"`` (or the single value when ``lo == hi``).
 
 It is vectorized: every round cuts all open partitions at once. Values are ranked per column
@@ -234,12 +236,23 @@ def mondrian(
             np.bincount(pid, weights=sub[:, j] <= median[pid, j], minlength=parts)
             for j in range(d)
         ])
-        allowable = (widths > 0) & (left >= k) & (size[:, None] - left >= k)
+        at_or_below = (widths > 0) & (left >= k) & (size[:, None] - left >= k)
+        # with many ties at the median (a skewed discrete column) "<= median" can leave nothing
+        # on the right; cutting just below the median ("< median") is then tried instead
+        below = np.column_stack([
+            np.bincount(pid, weights=sub[:, j] < median[pid, j], minlength=parts)
+            for j in range(d)
+        ])
+        strictly_below = (widths > 0) & (below >= k) & (size[:, None] - below >= k)
+        allowable = at_or_below | strictly_below
         # the widest allowable column (the widest first, the next if its cut is not allowable)
         dim = np.argmax(np.where(allowable, widths, -1.0), axis=1)
         split = allowable.any(axis=1)
         row_dim = dim[pid]
-        goes_left = sub[np.arange(rows.size), row_dim] <= median[pid, row_dim]
+        use_below = ~at_or_below[pid, row_dim]
+        values = sub[np.arange(rows.size), row_dim]
+        cut = median[pid, row_dim]
+        goes_left = np.where(use_below, values < cut, values <= cut)
         done = ~split[pid]
         if done.any():
             closing = np.flatnonzero(~split)

@@ -93,3 +93,14 @@ def test_errors():
         mondrian(df, ["a"], k=4)
     with pytest.raises(EmptyFrameError):
         mondrian(df.head(0), ["a"], k=1)
+
+
+def test_skewed_discrete_columns_are_still_cut() -> None:
+    # 70% of the values tie at the median: "<= median" leaves nothing on the right, so the cut
+    # just below the median must be used, or the column is never split
+    frame = pl.DataFrame({"sex": [1] * 70 + [0] * 30, "race": [5] * 90 + [1] * 10})
+    result = mondrian(frame, ["sex", "race"], k=5)
+    # three combinations occur (10, 20 and 70 records): each becomes its own exact partition
+    assert result.partitions == 3
+    assert result.metric_value == 0.0
+    assert result.frame.select(pl.col("sex").str.contains(r"\[").any()).item() is False
