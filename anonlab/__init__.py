@@ -6,26 +6,45 @@ The public API lives here; everything else is private unless documented. Start w
 :mod:`anonlab.datasets`.
 """
 
-from anonlab import datasets, risk, transforms
+from anonlab import datasets, licensing, risk, transforms
 from anonlab._version import __version__
+from anonlab.bundle import (
+    AuditLog,
+    Bundle,
+    PublicKey,
+    SigningKey,
+    VerificationResult,
+    export,
+    generate_keypair,
+    load_private_key,
+    load_public_key,
+    verify,
+)
+from anonlab.bundle import open_bundle as open
 from anonlab.errors import (
+    AccessDeniedError,
     AnonlabError,
+    BundleError,
     ColumnNameError,
     ColumnNotFoundError,
+    ComplianceError,
     DatasetError,
     EmptyFrameError,
     FrameError,
     HierarchyError,
+    LicenseError,
     ParameterError,
     RecipeError,
     SecretKeyError,
     TransformError,
     UnrepresentableColumnError,
     UnsupportedFrameError,
+    VerificationError,
 )
 from anonlab.hierarchies import Hierarchy
 from anonlab.io import read
 from anonlab.keys import Key
+from anonlab.licensing import License, check_compliance, issue_license
 from anonlab.optimize import OptimizationResult, mondrian, optimize
 from anonlab.profiling import (
     ColumnProfile,
@@ -52,13 +71,18 @@ from anonlab.risk.report import RiskReport, assess_risk
 from anonlab.suggest import suggest_recipe
 
 __all__ = [
+    "AccessDeniedError",
     "AlphaKAnonymity",
     "AnonlabError",
+    "AuditLog",
     "BetaLikeness",
+    "Bundle",
+    "BundleError",
     "ColumnNameError",
     "ColumnNotFoundError",
     "ColumnProfile",
     "ColumnRole",
+    "ComplianceError",
     "DatasetError",
     "DeltaDisclosure",
     "DeltaPresence",
@@ -73,28 +97,43 @@ __all__ = [
     "Key",
     "Kind",
     "LDiversity",
+    "License",
+    "LicenseError",
     "OptimizationResult",
     "ParameterError",
     "PrivacyModel",
     "Profile",
+    "PublicKey",
     "Recipe",
     "RecipeError",
     "RiskReport",
     "SecretKeyError",
+    "SigningKey",
     "Step",
     "TCloseness",
     "Targets",
     "TransformError",
     "UnrepresentableColumnError",
     "UnsupportedFrameError",
+    "VerificationError",
+    "VerificationResult",
     "__version__",
     "assess_risk",
+    "check_compliance",
     "datasets",
+    "export",
+    "generate_keypair",
+    "issue_license",
+    "licensing",
+    "load_private_key",
+    "load_public_key",
     "mondrian",
+    "open",
     "optimize",
     "profile",
     "read",
     "risk",
     "suggest_recipe",
     "transforms",
+    "verify",
 ]

@@ -30,6 +30,7 @@ def suggest_recipe(
     key: KeyRef = "env:ANONLAB_KEY",
     k: int = 5,
     name: str = "",
+    template: Any = None,
 ) -> Recipe:
     """Propose a first recipe for a profiled frame.
 
@@ -60,6 +61,11 @@ def suggest_recipe(
         The k-anonymity target (5 matches a 0.2 maximum re-identification risk).
     name : str
         A name for the recipe.
+    template : str or Template, optional
+        A license template id (``"hipaa-safe-harbor"``, ``"gdpr-anonymous"``...): the recipe is
+        then built to pass that template's checks (see
+        :func:`anonlab.licensing.suggest_for_template`); for Safe Harbor, identifiers are
+        dropped rather than hashed, since a keyed hash is a code derived from the identifier.
 
     Returns
     -------
@@ -70,6 +76,10 @@ def suggest_recipe(
             "suggest_recipe takes the Profile that anonlab.profile(frame) returns. "
             f"Got {type(profile).__name__} instead."
         )
+    if template is not None:
+        from anonlab.licensing.suggest import suggest_for_template
+
+        return suggest_for_template(profile, template, key=key, k=k, name=name)
     check_key_ref(key, "suggest_recipe")
     steps = [Step(c.name, t, note) for c in profile for t, note in [_suggest(c, key)]]
     quasi = tuple(c.name for c in profile if c.role is ColumnRole.QUASI_IDENTIFIER)

@@ -25,6 +25,7 @@ op                     what it does
 ``suppress_records``   drop rows by predicate or by class size under k
 ``local_suppress``     blank the fewest cells that make every class reach k
 ``suppress_outliers``  set every quasi-identifier to ``*`` in classes breaking the targets
+``hipaa_zip3``         first three ZIP digits; restricted prefixes (population <= 20,000) -> ``000``
 =====================  =============================================================
 """
 
@@ -39,6 +40,7 @@ from anonlab.transforms import (
     perturbation,
     suppression,
     text,
+    zip3,
 )
 from anonlab.transforms.aggregation import Microaggregate
 from anonlab.transforms.base import Context, Transform, dtype_family
@@ -57,6 +59,7 @@ from anonlab.transforms.registry import (
 )
 from anonlab.transforms.suppression import LocalSuppress, SuppressRare, SuppressRecords
 from anonlab.transforms.text import Scrub
+from anonlab.transforms.zip3 import HipaaZip3
 
 __all__ = [
     "Context",
@@ -64,6 +67,7 @@ __all__ = [
     "Drop",
     "Generalize",
     "Hash",
+    "HipaaZip3",
     "Keep",
     "LocalSuppress",
     "Mask",
@@ -96,4 +100,5 @@ __all__ = [
     "text",
     "transform_class",
     "transform_from_dict",
+    "zip3",
 ]

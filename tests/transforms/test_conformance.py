@@ -49,6 +49,7 @@ def examples() -> dict[str, Step]:
     from anonlab.transforms.outliers import SuppressOutliers
     from anonlab.transforms.perturbation import DateShift, Noise, Pram, Shuffle
     from anonlab.transforms.suppression import LocalSuppress, SuppressRare, SuppressRecords
+    from anonlab.transforms.zip3 import HipaaZip3
 
     cities = Hierarchy(
         [["Boston", "MA", "*"], ["Cambridge", "MA", "*"], ["New York", "NY", "*"],
@@ -76,6 +77,7 @@ def examples() -> dict[str, Step]:
         "suppress_records": Step(None, SuppressRecords(quasi_identifiers=quasi, k=2)),
         "local_suppress": Step(None, LocalSuppress(quasi_identifiers=quasi, k=3)),
         "suppress_outliers": Step(None, SuppressOutliers(quasi_identifiers=quasi, k=2)),
+        "hipaa_zip3": Step("zip", HipaaZip3()),
     }
 
 
