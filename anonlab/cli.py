@@ -296,6 +296,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (0)")
     d.add_argument("--out", default="demo-output", help="folder to write to (demo-output)")
     d.set_defaults(func=_cmd_demo)
+
+    from anonlab.bundle.cli import add_parsers as add_bundle_parsers
+
+    add_bundle_parsers(sub)
     return parser
 
 

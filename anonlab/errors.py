@@ -209,4 +209,18 @@ class BundleError(AnonlabError, ValueError):
 
 class VerificationError(BundleError):
     """A bundle does not verify: a file was changed, added or removed, the signature does not
-    match, or the key is not the one it was signed with. The message says which."""
+    match, or the key is not the one it was signed with. The message says which.
+
+    Attributes
+    ----------
+    reason : str
+        ``changed_file``, ``unexpected_file``, ``missing_file``, ``malformed``,
+        ``bad_signature``, ``wrong_key``, ``license_mismatch`` or ``not_a_bundle``.
+    file : str
+        The file at fault, when there is one.
+    """
+
+    def __init__(self, message: str, *, reason: str = "", file: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.file = file

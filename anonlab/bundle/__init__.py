@@ -1,0 +1,48 @@
+"""Signed bundles: export anonymized data with its license, verify it, open it under the license,
+and keep a hash-chained audit log of every access.
+
+* :func:`export` writes a bundle folder (data, ``license.json``, ``LICENSE.md``, the ODRL policy,
+  the recipe, the risk report, a SHA-256 manifest and its Ed25519 signature), atomically;
+* :func:`verify` checks every byte against the manifest and the manifest against the signature;
+* :func:`open_bundle` (``anonlab.open``) verifies, checks purpose, role and validity against the
+  license, logs the outcome and returns the data;
+* :class:`AuditLog` is the append-only, hash-chained access log;
+* :func:`generate_keypair`, :func:`load_private_key`, :func:`load_public_key` and
+  :func:`fingerprint` handle the Ed25519 keys.
+
+See :mod:`anonlab.bundle.layout` for the folder layout.
+"""
+
+from anonlab.bundle.access import open_bundle
+from anonlab.bundle.audit import AuditLog, AuditVerification
+from anonlab.bundle.export import export
+from anonlab.bundle.folder import Bundle
+from anonlab.bundle.signing import (
+    PublicKey,
+    SigningKey,
+    fingerprint,
+    generate_keypair,
+    load_private_key,
+    load_public_key,
+)
+from anonlab.bundle.verify import VerificationResult, verify
+
+# The public name is anonlab.open; it shadows the builtin inside this namespace only.
+open = open_bundle
+
+__all__ = [
+    "AuditLog",
+    "AuditVerification",
+    "Bundle",
+    "PublicKey",
+    "SigningKey",
+    "VerificationResult",
+    "export",
+    "fingerprint",
+    "generate_keypair",
+    "load_private_key",
+    "load_public_key",
+    "open",
+    "open_bundle",
+    "verify",
+]

@@ -1,0 +1,415 @@
+"""The access log of a bundle: append-only JSON lines in a hash chain.
+
+Each line is one entry, written as canonical JSON (:mod:`anonlab.bundle.canonical`)::
+
+    {"action":"open","bundle":"patients-2026","hash":"…","license_id":"urn:uuid:…",
+     "outcome":"allowed","prev":"…","purpose":"scientific-research","reason":null,
+     "role":"analyst","seq":1,"time":"2026-05-01T12:00:00.123456Z","user":"ada"}
+
+``action`` is ``"open"``, ``"verify"`` or ``"export"``; ``outcome`` is ``"allowed"``,
+``"refused"`` (the license forbids the use; ``reason`` says why: ``expired``, ``purpose``, ...) or
+``"failed"`` (the bundle did not verify or could not be read). ``seq`` counts from 1. ``hash`` is
+the SHA-256 of the entry's canonical JSON without ``hash``; ``prev`` is the previous entry's
+``hash``, and the first entry's ``prev`` is the SHA-256 of the bundle's ``license.json`` bytes,
+which ties the log to one license.
+
+No data value ever enters the log: only the fields above. ``user``, ``role`` and ``purpose`` are
+the caller's words; they are limited to 200 characters without control, line-separator or
+bidirectional-override characters.
+
+Where the log lives: by default ``<bundle>.audit.jsonl`` beside the bundle folder (a file inside
+the folder would break the bundle's "nothing unlisted" rule), or any path the licensee chooses.
+
+Appends open the file with ``O_APPEND``, take an exclusive ``flock`` (so concurrent writers, in
+threads or processes, chain correctly), check the last entry, write the new line in one
+``write`` and ``fsync``. :meth:`AuditLog.verify` recomputes the whole chain and names the first
+line that was edited, removed, inserted or moved.
+
+Limit: whoever holds the whole file can rewrite the chain from scratch, and dropping the last
+entries leaves a valid shorter chain. Send the head (:meth:`AuditLog.head`) to the licensor from
+time to time: a later log must extend it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from anonlab._plaintext import load_json
+from anonlab.bundle.canonical import canonical_bytes, sha256_hex
+from anonlab.errors import BundleError, ParameterError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: appends are not locked
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["ACTIONS", "FIELDS", "MAX_TEXT", "OUTCOMES", "AuditLog", "AuditVerification"]
+
+ACTIONS = ("open", "verify", "export")
+OUTCOMES = ("allowed", "refused", "failed")
+FIELDS = ("action", "bundle", "hash", "license_id", "outcome", "prev", "purpose", "reason",
+          "role", "seq", "time", "user")
+MAX_TEXT = 200
+"""Longest user, role, purpose or reason accepted (characters)."""
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+def _check_text(value: Any, name: str, *, required: bool) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ParameterError(
+            f"The {name!r} of an audit entry must be a non-empty str. Got "
+            f"{type(value).__name__ if not isinstance(value, str) else 'an empty string'}."
+        )
+    if len(value) > MAX_TEXT:
+        raise ParameterError(
+            f"The {name!r} of an audit entry has {len(value)} characters; at most {MAX_TEXT}."
+        )
+    for ch in value:
+        if ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in _LINE_BREAKS or ch in _BIDI \
+                or 0xD800 <= ord(ch) <= 0xDFFF:
+            raise ParameterError(
+                f"The {name!r} of an audit entry holds a control character (U+{ord(ch):04X}); "
+                "use plain text."
+            )
+    return value
+
+
+def _utc_stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """The SHA-256 of an entry's canonical JSON without its ``hash`` field."""
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return sha256_hex(canonical_bytes(body, what="an audit entry"))
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """The result of checking an audit log's chain.
+
+    Attributes
+    ----------
+    path : Path
+    ok : bool
+        The chain is intact (truthiness is ``ok`` too).
+    entries : int
+        Lines in the log.
+    head : str or None
+        The last entry's hash (None for an empty log, or when the chain is broken).
+    line : int or None
+        The first broken line (1-based), when broken.
+    reason : str
+        What is wrong with that line ("" when intact).
+    genesis_checked : bool
+        Whether the first entry was checked against the license's hash.
+    """
+
+    path: Path
+    ok: bool
+    entries: int
+    head: str | None
+    line: int | None = None
+    reason: str = ""
+    genesis_checked: bool = False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def summary(self) -> str:
+        """One line saying whether the chain holds."""
+        if self.ok:
+            tied = ("; it starts from the license's hash" if self.genesis_checked
+                    else "; its start was not checked against a license")
+            return f"Audit log {self.path.name}: {self.entries} entries, chain intact{tied}."
+        return f"Audit log {self.path.name}: BROKEN at line {self.line}: {self.reason}"
+
+
+class AuditLog:
+    """An append-only, hash-chained JSON lines file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The log file (created on the first append).
+    genesis : str or bytes, optional
+        What the first entry's ``prev`` is: the SHA-256 hex of the bundle's ``license.json``,
+        or those bytes themselves. Needed to start a new log; when given, :meth:`verify` also
+        checks the first entry against it. :meth:`for_bundle` sets it.
+
+    Examples
+    --------
+    >>> log = AuditLog.for_bundle("release-2026")           # release-2026.audit.jsonl
+    >>> log.verify().ok
+    True
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, genesis: str | bytes | None = None) -> None:
+        self._path = Path(path)
+        if isinstance(genesis, bytes):
+            genesis = hashlib.sha256(genesis).hexdigest()
+        if genesis is not None and (
+            not isinstance(genesis, str) or len(genesis) != 64
+            or any(c not in "0123456789abcdef" for c in genesis)
+        ):
+            raise ParameterError(
+                "The 'genesis' of an AuditLog is the SHA-256 hex of license.json (64 lowercase "
+                "hex digits) or the license.json bytes."
+            )
+        self._genesis = genesis
+
+    @classmethod
+    def for_bundle(
+        cls, bundle: str | os.PathLike[str], path: str | os.PathLike[str] | None = None
+    ) -> AuditLog:
+        """The log of a bundle: at ``path``, or ``<bundle>.audit.jsonl`` beside the folder;
+        its chain starts from the hash of the bundle's ``license.json`` (of empty bytes when the
+        file is missing, so even a failed open of a damaged bundle is logged)."""
+        from anonlab.bundle.layout import LICENSE_JSON, audit_path_for
+
+        folder = Path(bundle)
+        target = Path(path) if path is not None else audit_path_for(folder)
+        try:
+            resolved = target.resolve()
+            inside = resolved.is_relative_to(folder.resolve())
+        except OSError:  # pragma: no cover - unresolvable paths
+            inside = False
+        if inside:
+            raise ParameterError(
+                f"The audit log {str(target)!r} is inside the bundle folder, where it would break "
+                "the bundle's signature (every file there must be in the manifest). Keep it "
+                f"beside the folder, e.g. {str(audit_path_for(folder))!r}."
+            )
+        try:
+            license_bytes = (folder / LICENSE_JSON).read_bytes()
+        except OSError:
+            license_bytes = b""
+        return cls(target, genesis=license_bytes)
+
+    @property
+    def path(self) -> Path:
+        """The log file."""
+        return self._path
+
+    @property
+    def genesis(self) -> str | None:
+        """The first entry's expected ``prev``, when known."""
+        return self._genesis
+
+    # -- writing ----------------------------------------------------------------------------------
+    def append(
+        self,
+        *,
+        action: str,
+        outcome: str,
+        user: str,
+        role: str | None = None,
+        purpose: str | None = None,
+        reason: str | None = None,
+        license_id: str | None = None,
+        bundle: str | None = None,
+    ) -> dict[str, Any]:
+        """Append one entry and return it (with its ``seq``, ``prev`` and ``hash``).
+
+        Raises
+        ------
+        ParameterError
+            An unknown action or outcome, or a text field too long or with control characters.
+        BundleError
+            The log cannot be written, or its last entry is damaged (a torn or edited last line:
+            appending would extend a broken chain; keep the file for the licensor and start a
+            new log).
+        """
+        if action not in ACTIONS:
+            raise ParameterError(f"Unknown audit action {action!r}; one of {', '.join(ACTIONS)}.")
+        if outcome not in OUTCOMES:
+            raise ParameterError(
+                f"Unknown audit outcome {outcome!r}; one of {', '.join(OUTCOMES)}.")
+        fields = {
+            "user": _check_text(user, "user", required=True),
+            "role": _check_text(role, "role", required=False),
+            "purpose": _check_text(purpose, "purpose", required=False),
+            "reason": _check_text(reason, "reason", required=False),
+            "license_id": _check_text(license_id, "license_id", required=False),
+            "bundle": None if bundle is None else str(bundle)[:MAX_TEXT],
+        }
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise BundleError(
+                f"Cannot write the audit log {str(self._path)!r}: {exc.strerror}. Access is "
+                "only granted when it is logged; choose a writable path with audit_log=."
+            ) from None
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            seq, prev = self._tail(fd)
+            entry: dict[str, Any] = {
+                "time": _utc_stamp(), "action": action, "outcome": outcome, **fields,
+                "seq": seq, "prev": prev,
+            }
+            entry["hash"] = entry_hash(entry)
+            line = canonical_bytes(entry, what="an audit entry") + b"\n"
+            written = os.write(fd, line)
+            if written != len(line):  # pragma: no cover - a full disk
+                raise BundleError(f"The audit log {str(self._path)!r} could not be written in "
+                                  "full (disk full?).")
+            os.fsync(fd)
+        except OSError as exc:
+            raise BundleError(
+                f"Cannot write the audit log {str(self._path)!r}: {exc.strerror}."
+            ) from None
+        finally:
+            os.close(fd)  # closing releases the lock
+        return entry
+
+    def _tail(self, fd: int) -> tuple[int, str]:
+        """The next seq and prev, from the last line of the open log."""
+        size = os.fstat(fd).st_size
+        if size == 0:
+            if self._genesis is None:
+                raise ParameterError(
+                    f"The audit log {str(self._path)!r} is new and its chain needs a start: "
+                    "create it with AuditLog.for_bundle(bundle) or pass genesis= (the SHA-256 of "
+                    "license.json)."
+                )
+            return 1, self._genesis
+        if os.pread(fd, 1, size - 1) != b"\n":
+            raise BundleError(
+                f"The audit log {str(self._path)!r} ends with an incomplete line (an interrupted "
+                "write, or an edit). Keep the file for the licensor and start a new log."
+            )
+        start = size - 1
+        while start > 0:
+            step = min(4096, start)
+            chunk = os.pread(fd, step, start - step)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:
+                start = start - step + cut + 1
+                break
+            start -= step
+        last = os.pread(fd, size - start, start).rstrip(b"\n")
+        try:
+            entry = load_json(last)
+            ok = (isinstance(entry, dict) and set(entry) == set(FIELDS)
+                  and entry_hash(entry) == entry["hash"]
+                  and isinstance(entry["seq"], int) and entry["seq"] >= 1)
+        except (ValueError, BundleError):
+            ok = False
+        if not ok:
+            raise BundleError(
+                f"The last entry of the audit log {str(self._path)!r} does not match its hash "
+                "(it was edited or damaged). Keep the file for the licensor and start a new log; "
+                f"`anonlab audit {self._path}` shows where the chain breaks."
+            )
+        return entry["seq"] + 1, entry["hash"]
+
+    # -- reading ----------------------------------------------------------------------------------
+    def _read(self) -> bytes:
+        try:
+            return self._path.read_bytes()
+        except FileNotFoundError:
+            return b""
+        except OSError as exc:
+            raise BundleError(
+                f"Cannot read the audit log {str(self._path)!r}: {exc.strerror}.") from None
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The entries as dicts, in file order (unverified: see :meth:`verify`).
+
+        Raises
+        ------
+        BundleError
+            A line is not a JSON object.
+        """
+        out = []
+        for i, line in enumerate(self._read().splitlines(), 1):
+            try:
+                entry = load_json(line)
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict):
+                raise BundleError(f"Line {i} of the audit log {str(self._path)!r} is not an entry.")
+            out.append(entry)
+        return out
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.entries())
+
+    def __len__(self) -> int:
+        return len(self._read().splitlines())
+
+    def head(self) -> tuple[int, str] | None:
+        """``(seq, hash)`` of the last entry of an intact log (None when empty).
+
+        Raises
+        ------
+        BundleError
+            The chain is broken.
+        """
+        result = self.verify()
+        if not result.ok:
+            raise BundleError(result.summary())
+        return (result.entries, result.head) if result.head is not None else None
+
+    def verify(self) -> AuditVerification:
+        """Recompute the chain; name the first line that was edited, removed, inserted or moved.
+
+        Checks, line by line: the line is a canonical JSON entry with exactly the known fields;
+        its ``hash`` matches its content (an edit); its ``seq`` is its line number (a removed,
+        inserted or moved entry); its ``prev`` is the previous line's hash (the first line's,
+        the license's hash when the log knows it).
+        """
+        raw = self._read()
+        lines = raw.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        elif raw:
+            return self._broken(len(lines), len(lines), "the last line is incomplete (no line end)")
+        prev = self._genesis
+        for i, line in enumerate(lines, 1):
+            try:
+                entry = load_json(line)
+            except ValueError:
+                return self._broken(len(lines), i, "not a JSON entry")
+            if not isinstance(entry, dict) or set(entry) != set(FIELDS):
+                return self._broken(len(lines), i, "its fields are not those of an entry")
+            try:
+                canonical = canonical_bytes(entry, what="an audit entry")
+                own = entry_hash(entry)
+            except BundleError:
+                return self._broken(len(lines), i, "holds a value canonical JSON refuses")
+            if canonical != line:
+                return self._broken(len(lines), i, "not in canonical form (it was edited)")
+            if own != entry["hash"]:
+                return self._broken(len(lines), i, "its hash does not match its content "
+                                    "(the entry was edited)")
+            if entry["seq"] != i:
+                return self._broken(len(lines), i, f"its sequence number is {entry['seq']!r}, "
+                                    f"expected {i} (an entry was removed, inserted or moved)")
+            if prev is not None and entry["prev"] != prev:
+                where = ("the license's hash: the log does not start at its first entry, or "
+                         "belongs to another license") if i == 1 else (
+                    f"line {i - 1}'s hash (an entry was removed, inserted or moved)")
+                return self._broken(len(lines), i, f"its prev is not {where}")
+            prev = entry["hash"]
+        return AuditVerification(self._path, True, len(lines), prev if lines else None,
+                                 genesis_checked=self._genesis is not None and bool(lines))
+
+    def _broken(self, entries: int, line: int, reason: str) -> AuditVerification:
+        return AuditVerification(self._path, False, entries, None, line=line, reason=reason,
+                                 genesis_checked=self._genesis is not None)
+
+    def __repr__(self) -> str:
+        return f"AuditLog({str(self._path)!r})"

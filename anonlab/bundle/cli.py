@@ -1,0 +1,255 @@
+"""The bundle commands of the ``anonlab`` command line.
+
+``anonlab keygen PREFIX``
+    Create an Ed25519 key pair: ``PREFIX.key`` (private, mode 0600) and ``PREFIX.pub``.
+``anonlab export INPUT --recipe R.yaml --template ID --licensee NAME --signing-key FILE -o B``
+    Apply the recipe to INPUT, assess the risk on the recipe's targets, run the template's checks,
+    issue the license and write the signed bundle B.
+``anonlab verify BUNDLE --public-key FILE``
+    Check every byte of a bundle. Exit 0 when it verifies with the key, 1 when it does not
+    (the reason and the file are printed), 3 when no key was given and the bundle is only
+    self-consistent.
+``anonlab open BUNDLE --purpose P --role R [--user U] [-o OUT]``
+    Verify, check the use against the license, log it, and write the data to OUT (or print a
+    summary). Exit 1 when refused.
+``anonlab audit PATH``
+    Print an audit log (a ``.audit.jsonl`` file, or a bundle folder for its default log) and
+    check its chain; exit 1 when broken.
+``anonlab license show BUNDLE [--json]``
+    Print a bundle's ``LICENSE.md`` (or ``license.json``, indented). Not a verification.
+
+:func:`add_parsers` adds them to the main parser's subparsers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from anonlab.errors import AccessDeniedError, BundleError, ComplianceError, VerificationError
+
+__all__ = ["add_parsers"]
+
+
+def _read_recipe(path: str) -> Any:
+    from anonlab.recipe import Recipe
+
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"No such recipe file: {path!r}")
+    text = file.read_text(encoding="utf-8")
+    return Recipe.from_json(text) if file.suffix.lower() == ".json" else Recipe.from_yaml(text)
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from anonlab.bundle.signing import generate_keypair, load_public_key
+
+    private, public = generate_keypair(args.prefix)
+    fp = load_public_key(public).fingerprint
+    print(f"Wrote the private key {private} (mode 0600: keep it secret, never ship it)")
+    print(f"  and the public key {public} ({fp}): give it to whoever verifies your bundles.")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from anonlab.bundle.export import export
+    from anonlab.io import read
+
+    recipe = _read_recipe(args.recipe)
+    original = read(args.input, separator=args.separator)
+    anonymized = recipe.apply(original)
+    terms: dict[str, Any] = {"licensee": args.licensee, "original": original}
+    if args.licensor:
+        terms["licensor"] = args.licensor
+    if args.purpose:
+        terms["purposes"] = args.purpose
+    if args.expires:
+        terms["expires"] = args.expires
+    formats = ("parquet", "csv") if args.csv else ("parquet",)
+    try:
+        bundle = export(anonymized, recipe=recipe, license=args.template, license_terms=terms,
+                        path=args.output, signing_key=args.signing_key, formats=formats,
+                        overwrite=args.overwrite, audit_log=args.audit_log)
+    except ComplianceError as exc:
+        print(f"anonlab: the data fails {len(exc.failures)} check(s) of template "
+              f"{args.template!r}; no bundle was written:", file=sys.stderr)
+        for check in exc.failures:
+            print(f"  [FAIL] {check.name}: {check.detail}", file=sys.stderr)
+        return 1
+    lic = bundle.license
+    status = (lic.anonymization or {}).get("claimed_status", "")
+    print(f"Wrote bundle {bundle.path} ({len(bundle.files)} files), signed by "
+          f"{bundle.key_fingerprint}")
+    print(f"  license {lic.id} ({lic.template}, status {status}) for "
+          f"{', '.join(p.name for p in lic.licensees)}, valid until {lic.valid_until:%Y-%m-%d}")
+    print(f"  purposes: {', '.join(lic.purposes)}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from anonlab.bundle.verify import verify
+
+    try:
+        result = verify(args.bundle, public_key=args.public_key)
+    except VerificationError as exc:
+        reason = getattr(exc, "reason", "")
+        file = getattr(exc, "file", "")
+        where = f" ({file})" if file else ""
+        print(f"FAILED: {reason}{where}: {exc}")
+        return 1
+    if not result.signature_trusted:
+        print(f"UNTRUSTED: {result.summary()}")
+        return 3
+    print(f"OK: {result.summary()}")
+    return 0
+
+
+def _license_lines(lic: Any) -> list[str]:
+    lines = [f"license {lic.id} ({lic.template}), valid {lic.valid_from:%Y-%m-%d} to "
+             f"{lic.valid_until:%Y-%m-%d}",
+             f"  purposes: {', '.join(lic.purposes)}"]
+    if lic.prohibited:
+        lines.append(f"  prohibited: {', '.join(lic.prohibited)}")
+    if lic.duties:
+        lines.append(f"  duties: {', '.join(lic.duties)}")
+    lines.append(f"  delete by: {lic.retention.delete_by:%Y-%m-%d}")
+    return lines
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from anonlab.bundle.access import open_bundle
+    from anonlab.bundle.export import _user
+    from anonlab.bundle.layout import LICENSE_JSON
+    from anonlab.licensing import License
+
+    user = args.user or _user()
+    try:
+        frame = open_bundle(args.bundle, purpose=args.purpose, role=args.role, user=user,
+                            public_key=args.public_key, audit_log=args.audit_log)
+    except AccessDeniedError as exc:
+        print(f"REFUSED ({exc.reason}): {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        from anonlab.sinks import output_format, sink
+
+        out = Path(args.output)
+        output_format(out)
+        rows = sink(frame.lazy(), out)
+        print(f"Wrote {rows:,} rows x {frame.width} columns to {out} (access logged).")
+    else:
+        print(f"{frame.height:,} rows x {frame.width} columns: {', '.join(frame.columns)}")
+        print("(access logged; pass -o FILE to write the data out)")
+    lic = License.from_json((Path(args.bundle) / LICENSE_JSON).read_bytes())  # verified above
+    for line in _license_lines(lic):
+        print(line)
+    return 0
+
+
+def _log_for(path: str) -> Any:
+    from anonlab.bundle.audit import AuditLog
+    from anonlab.bundle.layout import LICENSE_JSON
+
+    target = Path(path)
+    if target.is_dir():
+        return AuditLog.for_bundle(target)
+    suffix = ".audit.jsonl"
+    if target.name.endswith(suffix):
+        folder = target.with_name(target.name[: -len(suffix)])
+        if (folder / LICENSE_JSON).is_file():
+            return AuditLog.for_bundle(folder, target)
+    if not target.is_file():
+        raise BundleError(f"No audit log at {path!r}.")
+    return AuditLog(target)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    log = _log_for(args.path)
+    result = log.verify()
+    if args.json:
+        for entry in log.entries():
+            print(json.dumps(entry, ensure_ascii=False))
+    else:
+        for e in log.entries():
+            why = f" ({e.get('reason')})" if e.get("reason") else ""
+            print(f"{e.get('seq')!s:>4} {e.get('time')} {e.get('action')} "
+                  f"{e.get('outcome')}{why}: user={e.get('user')} role={e.get('role')} "
+                  f"purpose={e.get('purpose')}")
+    print(result.summary(), file=sys.stderr if args.json else sys.stdout)
+    return 0 if result.ok else 1
+
+
+def _cmd_license_show(args: argparse.Namespace) -> int:
+    from anonlab.bundle.layout import LICENSE_JSON, LICENSE_MD
+
+    folder = Path(args.bundle)
+    name = LICENSE_JSON if args.json else LICENSE_MD
+    try:
+        raw = (folder / name).read_bytes()
+    except FileNotFoundError:
+        raise BundleError(f"{str(folder)!r} has no {name}: is it a bundle?") from None
+    if args.json:
+        print(json.dumps(json.loads(raw), indent=2, ensure_ascii=False))
+    else:
+        print(raw.decode("utf-8"), end="")
+    return 0
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add ``keygen``, ``export``, ``verify``, ``open``, ``audit`` and ``license`` to the
+    ``anonlab`` parser's subparsers (the object ``add_subparsers`` returned)."""
+    k = subparsers.add_parser("keygen", help="create an Ed25519 key pair for signing bundles")
+    k.add_argument("prefix", help="writes PREFIX.key (private) and PREFIX.pub")
+    k.set_defaults(func=_cmd_keygen)
+
+    e = subparsers.add_parser("export", help="anonymize a file and write a signed, licensed "
+                              "bundle")
+    e.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
+    e.add_argument("--recipe", required=True, help="recipe file (.yaml/.yml or .json)")
+    e.add_argument("--template", required=True,
+                   help="license template id, e.g. gdpr-pseudonymous-research")
+    e.add_argument("--licensee", required=True, action="append",
+                   help="who receives the data (repeat for several)")
+    e.add_argument("--licensor", help="who grants the license")
+    e.add_argument("--purpose", action="extend", nargs="+", default=None,
+                   help="permitted purposes (default: the template's)")
+    e.add_argument("--expires", help="end of the license: a date, date-time or ISO duration "
+                   "such as P6M (default: the template's term)")
+    e.add_argument("--signing-key", required=True, help="the private key (PREFIX.key), "
+                   "file:PATH or env:NAME")
+    e.add_argument("-o", "--output", required=True, help="the bundle folder to write")
+    e.add_argument("--csv", action="store_true", help="also write data.csv")
+    e.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
+    e.add_argument("--audit-log", help="also log the export in this audit log")
+    e.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    e.set_defaults(func=_cmd_export)
+
+    v = subparsers.add_parser("verify", help="check a bundle's files and signature")
+    v.add_argument("bundle", help="the bundle folder")
+    v.add_argument("--public-key", help="the licensor's public key (PREFIX.pub); without it only "
+                   "self-consistency is checked and the exit code is 3")
+    v.set_defaults(func=_cmd_verify)
+
+    o = subparsers.add_parser("open", help="open a bundle's data under its license (logged)")
+    o.add_argument("bundle", help="the bundle folder")
+    o.add_argument("--purpose", required=True, help="why, e.g. scientific-research")
+    o.add_argument("--role", required=True, help="the role you act in, e.g. analyst")
+    o.add_argument("--user", help="who you are, for the audit log (default: login name)")
+    o.add_argument("--public-key", help="the licensor's public key")
+    o.add_argument("--audit-log", help="audit log file (default BUNDLE.audit.jsonl beside it)")
+    o.add_argument("-o", "--output", help="write the data here (extension picks the format)")
+    o.set_defaults(func=_cmd_open)
+
+    a = subparsers.add_parser("audit", help="print an audit log and check its hash chain")
+    a.add_argument("path", help="a .audit.jsonl file, or a bundle folder for its default log")
+    a.add_argument("--json", action="store_true", help="print the entries as JSON lines")
+    a.set_defaults(func=_cmd_audit)
+
+    lic = subparsers.add_parser("license", help="show a bundle's license")
+    lic_sub = lic.add_subparsers(dest="license_command", required=True, metavar="ACTION")
+    show = lic_sub.add_parser("show", help="print LICENSE.md (or license.json with --json)")
+    show.add_argument("bundle", help="the bundle folder")
+    show.add_argument("--json", action="store_true", help="print license.json, indented")
+    show.set_defaults(func=_cmd_license_show)

@@ -1,0 +1,265 @@
+"""``anonlab.verify``: is a bundle exactly what its signer wrote?
+
+Checks, in order, each failure raising :class:`~anonlab.errors.VerificationError` whose
+``reason`` and ``file`` attributes (and message) say what and where:
+
+1. the path is a folder (``not_a_bundle``);
+2. ``manifest.json`` and ``signature`` exist and are canonical JSON of the right shape
+   (``missing_file``, ``malformed``);
+3. the signature: with ``public_key``, the bundle must be signed by that key (``wrong_key``)
+   and the signature must match the manifest's bytes (``bad_signature``). Without a key the
+   signature is checked against the public key the manifest itself carries: that proves the
+   bundle is self-consistent, not who made it (``signature_trusted=False``);
+4. the folder holds exactly the files the manifest lists, plain files only, no links and no
+   sub-folders (``unexpected_file``, ``missing_file``), each with its listed size and SHA-256
+   (``changed_file``);
+5. ``license.json`` is canonical JSON, a valid license, and its id is the manifest's
+   (``malformed``, ``license_mismatch``).
+
+The audit log is not part of the bundle (it lives beside the folder, see
+:mod:`anonlab.bundle.audit`), so a file added inside the folder is always an error.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from anonlab.bundle._fail import verification_error
+from anonlab.bundle.canonical import read_canonical
+from anonlab.bundle.layout import (
+    LICENSE_JSON,
+    MANIFEST,
+    SIGNATURE,
+    check_manifest,
+    check_signature,
+    hash_file,
+)
+from anonlab.bundle.signing import load_public_key
+from anonlab.errors import LicenseError, VerificationError
+
+__all__ = ["VerificationResult", "verify"]
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """A bundle that verified.
+
+    Attributes
+    ----------
+    path : Path
+    license_id : str
+    key_fingerprint : str
+        The fingerprint of the key that signed the bundle.
+    signature_trusted : bool
+        True when checked against the public key you gave; False when only against the key the
+        bundle carries (which anyone re-signing a changed bundle could replace).
+    files : tuple of str
+        The files the manifest covers (``manifest.json`` and ``signature`` not included).
+    bytes : int
+        Their total size.
+    license : License
+        The license read from ``license.json``.
+    """
+
+    path: Path
+    license_id: str
+    key_fingerprint: str
+    signature_trusted: bool
+    files: tuple[str, ...]
+    bytes: int
+    license: Any = field(repr=False)
+    manifest: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Always True: a bundle that does not verify raises instead."""
+        return True
+
+    def summary(self) -> str:
+        """One line for people."""
+        trust = ("signature verified with the given public key" if self.signature_trusted else
+                 "signature NOT trusted: checked only against the key the bundle carries; pass "
+                 "the licensor's public key to verify who signed it")
+        return (f"Bundle {self.path.name}: {len(self.files)} files ({self.bytes:,} bytes) match "
+                f"the manifest; license {self.license_id}; signed by {self.key_fingerprint}; "
+                f"{trust}.")
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _read_small(path: Path, name: str) -> bytes:
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise verification_error("unexpected_file", name,
+                                 f"{name} in the bundle is not a plain file.")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise verification_error("missing_file", name,
+                                 f"{name} is missing from the bundle.") from None
+
+
+def check_bundle(
+    path: str | os.PathLike[str],
+    public_key: Any = None,
+    *,
+    keep: tuple[str, ...] = (),
+) -> tuple[VerificationResult, dict[str, bytes]]:
+    """Verify a bundle and also return the bytes of the files named in ``keep`` (as hashed,
+    so what the caller reads is exactly what was verified)."""
+    from anonlab.licensing import License
+
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise verification_error("not_a_bundle", "", f"{str(folder)!r} {what}: not a bundle.")
+    trusted = load_public_key(public_key) if public_key is not None else None
+
+    manifest_bytes = _read_small(folder / MANIFEST, MANIFEST)
+    manifest = read_canonical(manifest_bytes, file=MANIFEST)
+    files, embedded, license_id = check_manifest(manifest)
+    sig_doc = read_canonical(_read_small(folder / SIGNATURE, SIGNATURE), file=SIGNATURE)
+    signer, signature = check_signature(sig_doc)
+
+    if trusted is not None and signer != trusted.fingerprint:
+        raise verification_error(
+            "wrong_key", SIGNATURE,
+            f"The bundle was signed with key {signer}, not with the given public key "
+            f"{trusted.fingerprint}: it does not come from that key's holder (or the signature "
+            "was replaced).")
+    if embedded.fingerprint != signer:
+        raise verification_error(
+            "malformed", MANIFEST,
+            f"{MANIFEST} names signing key {embedded.fingerprint} but the signature is by "
+            f"{signer}.")
+    key = trusted if trusted is not None else embedded
+    if not key.verify(signature, manifest_bytes):
+        raise verification_error(
+            "bad_signature", MANIFEST,
+            f"The signature does not match {MANIFEST} under key {key.fingerprint}: "
+            f"{MANIFEST} was changed after signing, or the {SIGNATURE} file was replaced.")
+
+    present = {}
+    for entry in folder.iterdir():
+        if entry.name in (MANIFEST, SIGNATURE):
+            continue
+        if entry.name not in files:
+            kind = "folder" if entry.is_dir() and not entry.is_symlink() else "file"
+            raise verification_error(
+                "unexpected_file", entry.name,
+                f"The bundle holds a {kind} {entry.name!r} its manifest does not list (added "
+                "after signing). A bundle's audit log lives beside the folder, not in it.")
+        if entry.is_symlink() or not entry.is_file():
+            raise verification_error(
+                "unexpected_file", entry.name,
+                f"{entry.name} in the bundle is a link or a folder, not a plain file.")
+        present[entry.name] = entry
+    kept: dict[str, bytes] = {}
+    total = 0
+    for name, (sha, size) in sorted(files.items()):
+        if name not in present:
+            raise verification_error("missing_file", name,
+                                     f"{name} is listed in the manifest but missing.")
+        try:
+            got_sha, got_size, raw = hash_file(present[name], keep=name in keep)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise verification_error("unexpected_file", name,
+                                         f"{name} in the bundle is a link.") from None
+            raise
+        if got_size != size or got_sha != sha:
+            detail = (f"{got_size:,} bytes instead of {size:,}" if got_size != size
+                      else "its SHA-256 differs")
+            raise verification_error(
+                "changed_file", name,
+                f"{name} was changed after the bundle was signed ({detail}).")
+        if raw is not None:
+            kept[name] = raw
+        total += size
+
+    license_bytes = kept.get(LICENSE_JSON)
+    if license_bytes is None:
+        license_bytes = (folder / LICENSE_JSON).read_bytes()
+    read_canonical(license_bytes, file=LICENSE_JSON)
+    try:
+        license_ = License.from_json(license_bytes)
+    except LicenseError as exc:
+        raise verification_error("malformed", LICENSE_JSON,
+                                 f"{LICENSE_JSON} is not a valid license: {exc}") from None
+    if license_.id != license_id:
+        raise verification_error(
+            "license_mismatch", LICENSE_JSON,
+            f"{LICENSE_JSON} holds license {license_.id}, but the manifest was signed for "
+            f"{license_id}.")
+    result = VerificationResult(
+        path=folder, license_id=license_id, key_fingerprint=signer,
+        signature_trusted=trusted is not None, files=tuple(sorted(files)), bytes=total,
+        license=license_, manifest=manifest)
+    return result, kept
+
+
+def verify(
+    path: str | os.PathLike[str],
+    *,
+    public_key: Any = None,
+    audit_log: Any = None,
+    user: str | None = None,
+) -> VerificationResult:
+    """Check that every byte of a bundle is what its signer wrote.
+
+    Parameters
+    ----------
+    path : path-like
+        The bundle folder.
+    public_key : path, "file:PATH", "env:NAME", PublicKey, optional
+        The licensor's public key. Without it only the bundle's self-consistency is checked and
+        the result says ``signature_trusted=False``.
+    audit_log : path or AuditLog, optional
+        Record the check (``action="verify"``, outcome ``allowed`` or ``failed``) in this log.
+    user : str, optional
+        Who checks, for the log (default: the login name).
+
+    Returns
+    -------
+    VerificationResult
+
+    Raises
+    ------
+    VerificationError
+        With ``reason`` (``changed_file``, ``unexpected_file``, ``missing_file``,
+        ``bad_signature``, ``wrong_key``, ``malformed``, ``license_mismatch``,
+        ``not_a_bundle``) and ``file``; the message names both.
+    SecretKeyError
+        ``public_key`` cannot be read.
+    """
+    if audit_log is None:
+        result, _ = check_bundle(path, public_key)
+        return result
+    from anonlab.bundle.audit import AuditLog
+    from anonlab.bundle.export import _user
+
+    where = audit_log.path if isinstance(audit_log, AuditLog) else audit_log
+    log = AuditLog.for_bundle(path, where)
+    who = user if user is not None else _user()
+    try:
+        result, _ = check_bundle(path, public_key)
+    except VerificationError as exc:
+        log.append(action="verify", outcome="failed", user=who, bundle=Path(path).name,
+                   reason=_failure_reason(exc))
+        raise
+    log.append(action="verify", outcome="allowed", user=who, bundle=Path(path).name,
+               license_id=result.license_id,
+               reason=None if result.signature_trusted else "signature_untrusted")
+    return result
+
+
+def _failure_reason(exc: VerificationError) -> str:
+    """``"<reason>:<file>"`` for the audit log."""
+    reason = getattr(exc, "reason", "malformed")
+    file = "".join(c if c.isprintable() else "?" for c in getattr(exc, "file", ""))
+    return f"{reason}:{file}"[:200] if file else reason

@@ -1,0 +1,157 @@
+"""anonlab.open: verified data for a permitted use, refusals logged with their reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+from anonlab.bundle import AuditLog, Bundle, open_bundle
+from anonlab.errors import AccessDeniedError, ParameterError, VerificationError
+from tests.bundle.conftest import AFTER, BEFORE, INSIDE, Keys, Source
+
+
+def _entries(bundle: Path) -> list[dict]:
+    return AuditLog.for_bundle(bundle).entries()
+
+
+@pytest.mark.parametrize(("backend", "kind"), [("polars", pl.DataFrame),
+                                               ("pandas", pd.DataFrame),
+                                               ("pyarrow", pa.Table)])
+def test_permitted_purpose_gives_the_data(bundle_copy: Path, keys: Keys, source: Source,
+                                          backend: str, kind: type) -> None:
+    frame = open_bundle(bundle_copy, purpose="scientific-research", role="analyst", user="ada",
+                        public_key=keys.public, backend=backend, now=INSIDE)
+    assert isinstance(frame, kind)
+    assert pl.DataFrame(frame).equals(source.data) if backend != "pandas" else (
+        frame.shape == source.data.shape)
+    (entry,) = _entries(bundle_copy)
+    assert entry["action"] == "open"
+    assert entry["outcome"] == "allowed"
+    assert entry["reason"] is None
+    assert (entry["user"], entry["role"], entry["purpose"]) == ("ada", "analyst",
+                                                                "scientific-research")
+    assert entry["bundle"] == "release"
+    assert AuditLog.for_bundle(bundle_copy).verify().ok
+
+
+def test_narrower_purpose_is_allowed(bundle_copy: Path, keys: Keys) -> None:
+    open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                public_key=keys.public, now=INSIDE)
+    assert _entries(bundle_copy)[0]["outcome"] == "allowed"
+
+
+def test_without_a_key_the_log_says_untrusted(bundle_copy: Path) -> None:
+    open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE)
+    assert _entries(bundle_copy)[0]["reason"] == "signature_untrusted"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "role", "now", "reason"),
+    [
+        ("marketing", "analyst", INSIDE, "purpose"),
+        ("scientific-research", "intern", INSIDE, "role"),
+        ("scientific-research", "analyst", AFTER, "expired"),
+        ("scientific-research", "analyst", BEFORE, "not_yet_valid"),
+        ("re-identification", "analyst", INSIDE, "prohibited"),
+    ],
+)
+def test_refusals_are_logged_then_raised(bundle_copy: Path, keys: Keys, purpose: str, role: str,
+                                         now: dt.datetime, reason: str) -> None:
+    with pytest.raises(AccessDeniedError) as info:
+        open_bundle(bundle_copy, purpose=purpose, role=role, user="bob",
+                    public_key=keys.public, now=now)
+    assert info.value.reason == reason
+    (entry,) = _entries(bundle_copy)
+    assert entry["outcome"] == "refused"
+    assert entry["reason"] == reason
+    assert entry["purpose"] == purpose
+
+
+def test_expiry_with_a_fixed_clock(bundle_copy: Path, keys: Keys, pristine: Bundle) -> None:
+    last_day = pristine.license.valid_until
+    open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                public_key=keys.public, now=last_day)
+    with pytest.raises(AccessDeniedError, match="expired"):
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                    public_key=keys.public, now=last_day + dt.timedelta(seconds=1))
+    assert [e["outcome"] for e in _entries(bundle_copy)] == ["allowed", "refused"]
+
+
+def test_a_tampered_bundle_is_logged_as_failed(bundle_copy: Path, keys: Keys) -> None:
+    raw = bytearray((bundle_copy / "data.parquet").read_bytes())
+    raw[100] ^= 0xFF
+    (bundle_copy / "data.parquet").write_bytes(bytes(raw))
+    with pytest.raises(VerificationError, match=r"data\.parquet"):
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                    public_key=keys.public, now=INSIDE)
+    (entry,) = _entries(bundle_copy)
+    assert entry["outcome"] == "failed"
+    assert entry["reason"] == "changed_file:data.parquet"
+    assert entry["license_id"] is None
+
+
+def test_wrong_key_is_refused(bundle_copy: Path, other_keys: Keys) -> None:
+    with pytest.raises(VerificationError, match="not with the given public key"):
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                    public_key=other_keys.public, now=INSIDE)
+    assert _entries(bundle_copy)[0]["reason"] == "wrong_key:signature"
+
+
+def test_custom_log_path_and_the_folder_stays_verifiable(bundle_copy: Path, keys: Keys,
+                                                         tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "mine.jsonl"
+    for _ in range(2):
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                    public_key=keys.public, audit_log=log, now=INSIDE)
+    assert len(AuditLog(log)) == 2
+    assert AuditLog.for_bundle(bundle_copy, log).verify().genesis_checked
+    with pytest.raises(ParameterError, match="inside the bundle folder"):
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                    audit_log=bundle_copy / "audit.jsonl", now=INSIDE)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"user": "ada\nINJECTED"}, "control character"),
+        ({"user": ""}, "non-empty"),
+        ({"role": "x" * 201}, "at most 200"),
+        ({"purpose": "stats\u202e"}, "control character"),
+        ({"backend": "spark"}, "backend"),
+        ({"now": dt.datetime(2026, 6, 1)}, "tz-aware"),
+    ],
+)
+def test_bad_arguments(bundle_copy: Path, kwargs: dict, message: str) -> None:
+    args = {"purpose": "statistics", "role": "analyst", "user": "ada", "now": INSIDE, **kwargs}
+    with pytest.raises(ParameterError, match=message):
+        open_bundle(bundle_copy, **args)
+    assert _entries(bundle_copy) == []
+
+
+def test_bundle_open_method(pristine: Bundle, keys: Keys, tmp_path: Path) -> None:
+    frame = pristine.open(purpose="statistics", role="analyst", user="ada",
+                          public_key=keys.public, audit_log=tmp_path / "a.jsonl", now=INSIDE)
+    assert frame.height == pristine.license.dataset["records"]
+
+
+def test_no_cell_value_enters_the_log(bundle_copy: Path, keys: Keys, source: Source) -> None:
+    open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                public_key=keys.public, now=INSIDE)
+    with pytest.raises(AccessDeniedError):
+        open_bundle(bundle_copy, purpose="marketing", role="analyst", user="ada",
+                    public_key=keys.public, now=INSIDE)
+    text = AuditLog.for_bundle(bundle_copy).path.read_text()
+    for column in ("email", "mrn", "diagnosis", "city", "note"):
+        for value in source.data[column].drop_nulls().head(20):
+            assert str(value) not in text, column
+
+
+def test_a_missing_bundle_leaves_no_stray_log(tmp_path: Path) -> None:
+    with pytest.raises(VerificationError, match="does not exist"):
+        open_bundle(tmp_path / "typo", purpose="statistics", role="analyst", user="ada")
+    assert list(tmp_path.iterdir()) == []

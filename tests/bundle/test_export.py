@@ -1,0 +1,400 @@
+"""anonlab.export: what a bundle holds, atomic writes, overwrite, refusals, and no key leaks."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+import anonlab
+from anonlab.bundle import AuditLog, Bundle, export, load_private_key, open_bundle, verify
+from anonlab.bundle.canonical import canonical_bytes
+from anonlab.bundle.layout import hash_file
+from anonlab.errors import (
+    BundleError,
+    ComplianceError,
+    ParameterError,
+    RecipeError,
+    SecretKeyError,
+    UnsupportedFrameError,
+)
+from anonlab.licensing import License
+from anonlab.recipe import Recipe
+from anonlab.risk.report import assess_risk
+from tests.bundle.conftest import (
+    HASH_KEY,
+    INSIDE,
+    TEMPLATE,
+    Keys,
+    Source,
+    fixed_license,
+    make_bundle,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bundle_contents(pristine: Bundle, source: Source) -> None:
+    folder = pristine.path
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == set(os.listdir(folder)) - {"manifest.json", "signature"}
+    for name, entry in listed.items():
+        sha, size, _ = hash_file(folder / name)
+        assert (entry["sha256"], entry["bytes"]) == (sha, size)
+    assert manifest["license_id"] == pristine.license.id
+    assert manifest["signing_key"]["fingerprint"] == pristine.key_fingerprint
+    signature = json.loads((folder / "signature").read_bytes())
+    assert signature["algorithm"] == "ed25519"
+    assert signature["key_fingerprint"] == pristine.key_fingerprint
+    assert len(base64.b64decode(signature["signature"])) == 64
+    # canonical JSON
+    for name in ("manifest.json", "signature", "license.json"):
+        raw = (folder / name).read_bytes()
+        assert canonical_bytes(json.loads(raw)) == raw
+    # the data round-trips
+    back = pl.read_parquet(folder / "data.parquet")
+    assert back.equals(source.data)
+    assert pl.read_csv(folder / "data.csv").height == source.data.height
+
+
+def test_license_is_bound_to_the_written_bytes(pristine: Bundle, source: Source) -> None:
+    lic = License.from_json((pristine.path / "license.json").read_bytes())
+    assert lic == pristine.license
+    files = {f["path"]: f for f in lic.dataset["files"]}
+    assert set(files) == {"data.parquet", "data.csv"}
+    for name, entry in files.items():
+        sha, size, _ = hash_file(pristine.path / name)
+        assert (entry["sha256"], entry["bytes"]) == (sha, size)
+    assert lic.dataset["records"] == source.data.height
+    assert [c["name"] for c in lic.dataset["columns"]] == source.data.columns
+    evidence = lic.to_dict()["anonymization"]
+    assert evidence["claimed_status"] == "pseudonymous"
+    assert evidence["recipe"] == source.recipe.to_dict()
+    assert evidence["risk"]["quasi_identifiers"] == list(source.recipe.targets.quasi_identifiers)
+    assert {c["name"] for c in evidence["checks"]} >= {"direct-identifiers", "pseudonymisation"}
+    assert evidence["tool"]["version"] == anonlab.__version__
+
+
+def test_human_and_policy_files(pristine: Bundle, source: Source) -> None:
+    folder = pristine.path
+    md = (folder / "LICENSE.md").read_text()
+    assert pristine.license.id in md
+    policy = json.loads((folder / "policy.odrl.jsonld").read_bytes())
+    assert policy == json.loads(json.dumps(pristine.license.to_odrl()))
+    assert Recipe.from_yaml((folder / "recipe.yaml").read_text()) == source.recipe
+    assert "env:ANONLAB_KEY" in (folder / "recipe.yaml").read_text()
+    page = (folder / "report.html").read_text()
+    assert page.startswith("<!doctype html>")
+    assert "Re-identification risk" in page
+    assert "5-anonymity" in page and "FAIL" in page
+    assert pristine.license.id in page
+    # no record values: a hashed e-mail of the data is not in the page
+    assert source.data["email"][0] not in page
+
+
+def test_report_page_without_targets(source: Source, keys: Keys, tmp_path: Path) -> None:
+    recipe = Recipe(steps=source.recipe.steps)  # no targets
+    bundle = export(source.data, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
+                    signing_key=keys.private)
+    page = (bundle.path / "report.html").read_text()
+    assert "No risk assessment was made" in page
+    assert bundle.license.to_dict()["anonymization"]["risk"] is None
+
+
+def test_given_report_and_figures(source: Source, keys: Keys, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    t = source.recipe.targets
+    report = assess_risk(source.data, t.quasi_identifiers, t.sensitive,
+                                             targets=t.models())
+    bundle = export(source.data, recipe=source.recipe, license=fixed_license(),
+                    path=tmp_path / "b", signing_key=keys.private, report=report)
+    page = (bundle.path / "report.html").read_text()
+    has_figures = importlib.util.find_spec("anonlab.risk.figures") is not None
+    assert ("data:image/png;base64," in page) == has_figures
+
+
+def test_template_id_issues_the_license(source: Source, keys: Keys, tmp_path: Path) -> None:
+    bundle = export(source.data, recipe=source.recipe, license=TEMPLATE, path=tmp_path / "b",
+                    signing_key=keys.private,
+                    license_terms={"licensee": "Uni", "purposes": ["scientific-research"]})
+    assert bundle.license.template == TEMPLATE
+    assert bundle.license.purposes == ("scientific-research",)
+    assert verify(bundle.path, public_key=keys.public).license_id == bundle.license.id
+
+
+def test_compliance_failure_writes_nothing(source: Source, keys: Keys, tmp_path: Path) -> None:
+    with pytest.raises(ComplianceError, match="hipaa-safe-harbor") as info:
+        export(source.data, recipe=source.recipe, license="hipaa-safe-harbor",
+               path=tmp_path / "b", signing_key=keys.private,
+               license_terms={"licensee": "Uni"})
+    assert {c.name for c in info.value.failures} >= {"pseudonymisation"}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unbound_license_is_checked_too(source: Source, keys: Keys, tmp_path: Path) -> None:
+    lic = License.from_template("hipaa-safe-harbor", licensee="Uni")
+    with pytest.raises(ComplianceError, match="safe-harbor"):
+        export(source.data, recipe=source.recipe, license=lic, path=tmp_path / "b",
+               signing_key=keys.private)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bound_license_for_other_data_is_refused(pristine: Bundle, source: Source, keys: Keys,
+                                                 tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="issued for other data"):
+        export(source.data.head(10), recipe=source.recipe, license=pristine.license,
+               path=tmp_path / "b", signing_key=keys.private)
+    # the same data: the license is kept and re-bound to the files
+    again = export(source.data, recipe=source.recipe, license=pristine.license,
+                   path=tmp_path / "c", signing_key=keys.private)
+    assert again.license.id == pristine.license.id
+
+
+@pytest.mark.parametrize("kind", ["pandas", "lazy", "arrow"])
+def test_any_frame_kind(source: Source, keys: Keys, tmp_path: Path, kind: str) -> None:
+    frame = {"pandas": source.data.to_pandas, "lazy": source.data.lazy,
+             "arrow": source.data.to_arrow}[kind]()
+    bundle = make_bundle(source, keys, tmp_path / "b") if kind == "polars" else export(
+        frame, recipe=source.recipe, license=fixed_license(), path=tmp_path / "b",
+        signing_key=keys.private)
+    assert pl.read_parquet(bundle.path / "data.parquet").height == source.data.height
+
+
+def test_existing_target_is_refused(source: Source, keys: Keys, tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    with pytest.raises(BundleError, match=r"already exists.*overwrite=True"):
+        make_bundle(source, keys, tmp_path / "b")
+    with pytest.raises(BundleError, match="not an anonlab bundle"):
+        make_bundle(source, keys, tmp_path / "b", overwrite=True)
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(BundleError, match="not an anonlab bundle"):
+        make_bundle(source, keys, tmp_path / "f", overwrite=True)
+    assert (tmp_path / "f").read_text() == "x"
+
+
+def test_overwrite_replaces_a_bundle(source: Source, keys: Keys, tmp_path: Path) -> None:
+    first = make_bundle(source, keys, tmp_path / "b")
+    second = make_bundle(source, keys, tmp_path / "b", overwrite=True)
+    assert first.license.id != second.license.id
+    assert verify(tmp_path / "b", public_key=keys.public).license_id == second.license.id
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]  # no leftovers
+
+
+def test_bad_inputs(source: Source, keys: Keys, tmp_path: Path) -> None:
+    target = tmp_path / "b"
+    with pytest.raises(ParameterError, match="needs recipe="):
+        export(source.data, recipe=None, license=fixed_license(), path=target,  # type: ignore[arg-type]
+               signing_key=keys.private)
+    with pytest.raises(ParameterError, match=r"anonlab\.Recipe"):
+        export(source.data, recipe={"steps": []}, license=fixed_license(), path=target,  # type: ignore[arg-type]
+               signing_key=keys.private)
+    with pytest.raises(UnsupportedFrameError):
+        export([1, 2, 3], recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private)
+    (tmp_path / "bad.key").write_text("not a key")
+    with pytest.raises(SecretKeyError, match=r"bad\.key"):
+        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=tmp_path / "bad.key")
+    with pytest.raises(SecretKeyError, match="does not exist"):
+        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=tmp_path / "none.key")
+    with pytest.raises(ParameterError, match="must include 'parquet'"):
+        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, formats=("csv",))
+    with pytest.raises(ParameterError, match="Unknown bundle format"):
+        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, formats=("parquet", "xlsx"))
+    with pytest.raises(ParameterError, match="license_terms"):
+        export(source.data, recipe=source.recipe, license=TEMPLATE, path=target,
+               signing_key=keys.private)
+    with pytest.raises(ParameterError, match="License or a template id"):
+        export(source.data, recipe=source.recipe, license={"id": "x"}, path=target,  # type: ignore[arg-type]
+               signing_key=keys.private)
+    with pytest.raises(ParameterError, match="RiskReport"):
+        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, report={"passed": True})
+    with pytest.raises(ParameterError, match="inside the bundle"):
+        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, audit_log=target / "audit.jsonl")
+    assert list(tmp_path.iterdir()) == [tmp_path / "bad.key"]
+
+
+def test_recipe_with_in_memory_key_is_refused(source: Source, keys: Keys, tmp_path: Path) -> None:
+    from anonlab.transforms import Hash
+
+    recipe = Recipe().then("email", Hash(key=anonlab.Key(HASH_KEY)))
+    with pytest.raises(RecipeError, match="in-memory"):
+        export(source.data, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
+               signing_key=keys.private)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_refuses_nested_columns(source: Source, keys: Keys, tmp_path: Path) -> None:
+    data = source.data.with_columns(tags=pl.lit([1, 2]))
+    with pytest.raises(BundleError, match="'tags'"):
+        export(data, recipe=source.recipe, license=fixed_license(), path=tmp_path / "b",
+               signing_key=keys.private, formats=("parquet", "csv"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_can_log(source: Source, keys: Keys, tmp_path: Path) -> None:
+    log = tmp_path / "licensor.audit.jsonl"
+    bundle = make_bundle(source, keys, tmp_path / "b", audit_log=log)
+    entries = AuditLog(log).entries()
+    assert [(e["action"], e["outcome"], e["license_id"]) for e in entries] == [
+        ("export", "allowed", bundle.license.id)]
+    assert AuditLog.for_bundle(bundle.path, log).verify().ok
+
+
+def test_bundle_object(pristine: Bundle, keys: Keys) -> None:
+    assert pristine.verify(keys.public).signature_trusted
+    assert "manifest.json" in pristine.files
+    assert pristine.license.id in repr(pristine)
+    html = pristine._repr_html_()
+    assert "anonlab bundle" in html and pristine.key_fingerprint in html
+    assert os.fspath(pristine) == str(pristine.path)
+
+
+def _forms(secret: bytes) -> list[bytes]:
+    return [secret, secret.hex().encode(), secret.hex().upper().encode(),
+            base64.b64encode(secret), base64.urlsafe_b64encode(secret),
+            base64.b64encode(secret).rstrip(b"=")]
+
+
+def test_no_key_ever_enters_the_bundle(source: Source, keys: Keys, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANONLAB_KEY", HASH_KEY)
+    log = tmp_path / "log.audit.jsonl"
+    bundle = make_bundle(source, keys, tmp_path / "b", formats=("parquet", "csv"),
+                         audit_log=log)
+    open_bundle(bundle.path, purpose="statistics", role="analyst", user="ada",
+                 now=INSIDE)
+    signing = load_private_key(keys.private)
+    raw = signing._key.private_bytes(serialization.Encoding.Raw,
+                                     serialization.PrivateFormat.Raw,
+                                     serialization.NoEncryption())
+    pem = keys.private.read_bytes()
+    body = b"".join(pem.strip().splitlines()[1:-1])
+    needles = [*_forms(raw), pem, body, body[:40], HASH_KEY.encode(),
+               *_forms(HASH_KEY.encode())[1:]]
+    files = [*sorted(bundle.path.iterdir()), log, bundle.audit_log_path]
+    assert len(files) == 11
+    for file in files:
+        content = file.read_bytes()
+        for needle in needles:
+            assert needle not in content, (file.name, needle[:8])
+
+
+def _child(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script), *args],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+_KILLED_EXPORT = """
+    import importlib, os, sys
+    import polars as pl
+    from anonlab.recipe import Recipe
+
+    ex = importlib.import_module("anonlab.bundle.export")  # the module, not the function
+
+    data = pl.read_parquet(sys.argv[1])
+    recipe = Recipe.from_yaml(open(sys.argv[2]).read())
+    def die(*args, **kwargs):
+        os._exit(9)  # killed while the bundle is being written: after data, before signing
+    ex.sign = die
+    ex.export(data, recipe=recipe, license="gdpr-pseudonymous-research",
+              license_terms={"licensee": "Uni"}, path=sys.argv[3], signing_key=sys.argv[4],
+              overwrite=sys.argv[5] == "1")
+"""
+
+
+@pytest.mark.slow
+def test_a_kill_during_export_leaves_no_bundle(source: Source, keys: Keys,
+                                               tmp_path: Path) -> None:
+    source.data.write_parquet(tmp_path / "in.parquet")
+    (tmp_path / "recipe.yaml").write_text(source.recipe.to_yaml())
+    out = tmp_path / "out"
+    target = out / "release"
+    args = (str(tmp_path / "in.parquet"), str(tmp_path / "recipe.yaml"), str(target),
+            str(keys.private))
+    done = _child(_KILLED_EXPORT, *args, "0")
+    assert done.returncode == 9, done.stderr
+    assert not target.exists()
+    leftovers = list(out.iterdir())
+    assert len(leftovers) == 1
+    assert leftovers[0].name.startswith(".release.export-")
+    assert (leftovers[0] / "data.parquet").exists()  # it was killed mid-way
+    # the next export cleans the dead process's folder and succeeds
+    bundle = make_bundle(source, keys, target)
+    assert [p.name for p in out.iterdir()] == ["release"]
+    # a kill during an overwrite leaves the old bundle whole
+    done = _child(_KILLED_EXPORT, *args, "1")
+    assert done.returncode == 9, done.stderr
+    assert verify(target, public_key=keys.public).license_id == bundle.license.id
+
+
+def test_stale_folders_of_live_processes_are_kept(source: Source, keys: Keys,
+                                                  tmp_path: Path) -> None:
+    live = tmp_path / f".b.export-{os.getppid()}-abc.tmp"
+    dead = tmp_path / ".b.export-999999999-abc.tmp"
+    live.mkdir()
+    dead.mkdir()
+    make_bundle(source, keys, tmp_path / "b")
+    assert live.exists()
+    assert not dead.exists()
+
+
+def test_pandas_frame_round_trip(source: Source, keys: Keys, tmp_path: Path) -> None:
+    frame = source.data.to_pandas()
+    bundle = export(frame, recipe=source.recipe, license=fixed_license(), path=tmp_path / "b",
+                    signing_key=keys.private)
+    back = open_bundle(bundle.path, purpose="statistics", role="analyst", user="ada",
+                        backend="pandas", now=INSIDE)
+    assert isinstance(back, pd.DataFrame)
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+
+
+def test_figures_are_embedded_as_png_when_matplotlib_is_there() -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    from anonlab.bundle.report_page import _figures
+
+    class Report:
+        def plot(self) -> Figure:
+            fig = Figure()
+            fig.add_subplot().bar([1, 2], [3, 4])
+            return fig
+
+    html = _figures(Report())
+    assert html.startswith("<h2>Figures</h2><img")
+    png = base64.b64decode(html.split("base64,")[1].split('"')[0])
+    assert png.startswith(b"\x89PNG")
+
+    class NoFigures:
+        def plot(self) -> None:
+            raise ModuleNotFoundError("anonlab.risk.figures")
+
+    assert _figures(NoFigures()) == ""
+
+
+def test_core_import_does_not_load_matplotlib() -> None:
+    done = _child("""
+        import sys
+        import anonlab.bundle, anonlab.bundle.cli
+        assert "matplotlib" not in sys.modules, "matplotlib imported"
+        assert "cryptography" in sys.modules
+    """)
+    assert done.returncode == 0, done.stderr
