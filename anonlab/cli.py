@@ -168,12 +168,14 @@ def _cmd_apply(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    import secrets
+    import datetime as dt
 
     import anonlab
-    from anonlab.sinks import sink
+    from anonlab.errors import AccessDeniedError
+    from anonlab.licensing import check_compliance
 
     out = Path(args.out)
+    template = "hipaa-safe-harbor"
     df = anonlab.datasets.patients(n=args.rows, seed=args.seed)
     print(f"anonlab {__version__} demo: synthetic patients data, {df.height:,} rows x "
           f"{df.width} columns (anonlab.datasets.patients(n={args.rows}, seed={args.seed}))")
@@ -190,46 +192,95 @@ def _cmd_demo(args: argparse.Namespace) -> int:
           f"({', '.join(sorted({c.letter for c in hipaa.values()}))})")
 
     print()
-    print("2. Suggested recipe")
-    had_key = bool(os.environ.get("ANONLAB_KEY"))
-    if not had_key:
-        print("   ANONLAB_KEY is not set: this run hashes with a random key that is not kept,")
-        print("   so its hashes link to no other release. Set ANONLAB_KEY to use your own.")
-    recipe = anonlab.suggest_recipe(prof, name="demo: patients")
+    print(f"2. Suggested recipe for the {template!r} license template")
+    recipe = anonlab.suggest_recipe(prof, template=template, name="demo: patients")
     print(recipe.summary())
 
     print()
     print("3. Apply")
-    try:
-        if not had_key:
-            # A key for this run only: the recipe references it, nothing stores it.
-            os.environ["ANONLAB_KEY"] = secrets.token_hex(32)
-        anonymized = recipe.apply(df)
-    finally:
-        if not had_key:
-            os.environ.pop("ANONLAB_KEY", None)
+    anonymized = recipe.apply(df)
     after = anonlab.profile(anonymized)
     print(f"   {df.width} columns in, {anonymized.width} out; direct identifiers left: "
           f"{', '.join(after.identifiers) or 'none'}")
     print(anonymized.head(3))
 
-    json_path = out / "profile.json"
-    html_path = out / "profile.html"
-    recipe_path = out / "recipe.yaml"
-    data_path = out / "patients-anonymized.parquet"
-    write_atomic(json_path, (json.dumps(prof.to_dict(), indent=2) + "\n").encode())
-    page = (
-        "<!doctype html><meta charset='utf-8'><title>anonlab profile</title>"
-        f"<body>{prof._repr_html_()}</body>"
-    )
-    write_atomic(html_path, page.encode())
-    write_atomic(recipe_path, recipe.to_yaml().encode())
-    sink(anonymized.lazy(), data_path)
     print()
-    print(f"Wrote {json_path} and {html_path} (the profile; identifier values masked),")
-    print(f"      {recipe_path} (the recipe; it references the key, never holds it),")
-    print(f"      {data_path} (the anonymized data).")
-    print("Next steps of the flow (risk, a signed license bundle) join this demo as they land.")
+    print("4. Re-identification risk of the result")
+    targets = recipe.targets
+    report = None
+    if targets is not None and targets.quasi_identifiers:
+        report = anonlab.assess_risk(anonymized, list(targets.quasi_identifiers),
+                                     list(targets.sensitive), targets=targets.models())
+        print(report.summary())
+        if not report.passed:
+            print("   Safe Harbor is a list of identifiers to remove, not a risk measure: the")
+            print("   license records this risk as evidence; tutorial 2 shows how to lower it.")
+
+    print()
+    print(f"5. Compliance checks of {template!r}")
+    compliance = check_compliance(template, frame=anonymized, recipe=recipe, report=report,
+                                  original=df)
+    print(compliance.summary())
+
+    print()
+    print("6. A signing key pair and the signed bundle")
+    keys = out / "keys"
+    for name in ("demo-signing.key", "demo-signing.pub"):
+        (keys / name).unlink(missing_ok=True)
+    private, public = anonlab.generate_keypair(keys / "demo-signing")
+    bundle_path = out / "patients-bundle"
+    bundle = anonlab.export(
+        anonymized,
+        recipe=recipe,
+        license=template,
+        license_terms={
+            "licensee": "Registry analytics team",
+            "licensor": "General Hospital (demo)",
+            "purposes": ["research"],
+            "expires": dt.datetime.now(dt.UTC) + dt.timedelta(days=365),
+        },
+        path=bundle_path,
+        signing_key=private,
+        report=report,
+        overwrite=True,
+    )
+    audit = Path(f"{bundle_path}.audit.jsonl")
+    audit.unlink(missing_ok=True)  # a fresh log for a fresh demo bundle
+    print(f"   wrote {bundle.path} ({len(bundle.files)} files), license {bundle.license.id}")
+    print(f"   the private key stays in {private}; the bundle carries only the public key's "
+          "fingerprint")
+
+    print()
+    print("7. The recipient: verify, open for a permitted purpose, and a refused one")
+    result = anonlab.verify(bundle_path, public_key=public)
+    print(f"   verify: {'OK' if result.ok else 'FAILED'}; signature trusted: "
+          f"{result.signature_trusted}")
+    data = anonlab.open(bundle_path, purpose="research", role="analyst", user="demo-analyst",
+                        public_key=public)
+    print(f"   open(purpose='research', role='analyst'): {data.height:,} rows")
+    try:
+        anonlab.open(bundle_path, purpose="marketing", role="analyst", user="demo-analyst",
+                     public_key=public)
+    except AccessDeniedError as exc:
+        print(f"   open(purpose='marketing'): refused: {exc}")
+
+    print()
+    print("8. The audit log (hash-chained; every access, allowed or refused)")
+    log = anonlab.AuditLog.for_bundle(bundle_path)
+    for entry in log.entries():
+        print(f"   {entry['seq']}: {entry['time']} {entry['user']} {entry['action']} "
+              f"purpose={entry['purpose']} -> {entry['outcome']}")
+    check = log.verify()
+    print(f"   chain intact: {check.ok}")
+
+    profile_path = out / "profile.json"
+    write_atomic(profile_path, (json.dumps(prof.to_dict(), indent=2) + "\n").encode())
+    print()
+    print(f"Wrote {bundle_path}/ (data.parquet, license.json, LICENSE.md, policy.odrl.jsonld,")
+    print("      recipe.yaml, report.html, manifest.json, signature),")
+    print(f"      {audit} (the access log), {public} (share it with recipients),")
+    print(f"      {profile_path} (the profile of the raw data; identifier values masked).")
+    print(f"Try: anonlab verify {bundle_path} --public-key {public}")
     return 0
 
 

@@ -52,25 +52,35 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
 
 
-def test_demo_writes_and_says_where(
+def test_demo_runs_the_whole_flow_and_says_where(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ANONLAB_KEY", raising=False)
     out = tmp_path / "demo"
-    assert main(["demo", "--rows", "200", "--out", str(out)]) == 0
+    for _ in range(2):  # a second run replaces the first bundle and keys
+        assert main(["demo", "--rows", "200", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    for name in ("profile.json", "profile.html", "recipe.yaml", "patients-anonymized.parquet"):
-        assert str(out / name) in text
-    data = json.loads((out / "profile.json").read_text())
-    assert data["rows"] == 200
-    assert "anonlab-profile" in (out / "profile.html").read_text()
-    recipe = anonlab.Recipe.from_yaml((out / "recipe.yaml").read_text())
-    assert any(s.transform.op == "hash" for s in recipe.steps)
-    anonymized = pl.read_parquet(out / "patients-anonymized.parquet")
-    assert anonymized.height == 200
-    assert "ssn" not in anonymized.columns
-    assert "ANONLAB_KEY" not in os.environ  # the run's random key went with it
-    assert not list(out.glob(".*.tmp"))  # no temporary files left behind
+    bundle = out / "patients-bundle"
+    for path in (bundle, out / "profile.json", out / "keys" / "demo-signing.pub"):
+        assert str(path) in text
+    assert "verify: OK; signature trusted: True" in text
+    assert "open(purpose='marketing'): refused" in text
+    assert "chain intact: True" in text
+    result = anonlab.verify(bundle, public_key=out / "keys" / "demo-signing.pub")
+    assert result.ok
+    recipe = anonlab.Recipe.from_yaml((bundle / "recipe.yaml").read_text())
+    assert not any(s.transform.op == "hash" for s in recipe.steps)  # Safe Harbor: dropped
+    data = pl.read_parquet(bundle / "data.parquet")
+    assert data.height == 200 and "ssn" not in data.columns
+    license_text = (bundle / "license.json").read_text()
+    assert "hipaa-safe-harbor" in license_text
+    private = (out / "keys" / "demo-signing.key").read_bytes()
+    for file in bundle.iterdir():  # the private key never enters the bundle
+        assert private.strip() not in file.read_bytes()
+    log = anonlab.AuditLog.for_bundle(bundle)
+    assert [e["outcome"] for e in log.entries()] == ["allowed", "refused"]
+    assert "ANONLAB_KEY" not in os.environ
+    assert not list(out.glob(".*.tmp")) and not list(out.glob(".*tmp*"))
 
 
 def test_console_script_runs() -> None:
