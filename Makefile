@@ -41,7 +41,7 @@ demo: $(BASE)
 	$(BIN)/anonlab demo --out demo-output
 
 test: $(DEV)
-	$(BIN)/ruff check anonlab tests benchmarks
+	$(BIN)/ruff check anonlab tests benchmarks tools
 	$(BIN)/python -m pytest tests $(wildcard tutorials notebooks) --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -55,7 +55,7 @@ bench: $(DEV)
 	$(BIN)/python -m benchmarks
 
 lint: $(DEV)
-	$(BIN)/ruff check anonlab tests benchmarks
+	$(BIN)/ruff check anonlab tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis build dist
