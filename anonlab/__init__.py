@@ -130,6 +130,7 @@ __all__ = [
     "mondrian",
     "open",
     "optimize",
+    "panel",
     "profile",
     "read",
     "risk",
@@ -137,3 +138,26 @@ __all__ = [
     "transforms",
     "verify",
 ]
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext anonlab``: register the ``%anonymize``/``%anonlab`` magics and the
+    ``.anonlab`` accessors on pandas and polars frames (IPython is imported only here)."""
+    from anonlab.jupyter import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext anonlab``: remove the magics."""
+    from anonlab.jupyter import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
+def panel(frame: object, **kwargs: object) -> object:
+    """The interactive notebook panel over ``frame``: Profile, Transform, Risk, Code and
+    Export tabs, all live over one recipe (see :func:`anonlab.jupyter.panel.panel`)."""
+    from anonlab.jupyter.panel import panel as make_panel
+
+    return make_panel(frame, **kwargs)

@@ -67,6 +67,7 @@ EXPECTED = [
     "mondrian",
     "open",
     "optimize",
+    "panel",
     "profile",
     "read",
     "risk",
