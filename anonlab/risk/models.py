@@ -516,6 +516,9 @@ def _value_order(overall: pl.DataFrame, order: tuple[Any, ...] | None) -> pl.Dat
 
 def _emd_ordered(table: ClassTable, column: str, order: tuple[Any, ...] | None) -> pl.Series:
     # EMD = 1/(m-1) * sum_i |Q_i - P_i|, Q and P the cumulative shares up to the i-th value.
+    # A class's Q only changes at the values it holds; between two of them it is a constant c,
+    # and as P never decreases, sum |c - P_i| over that stretch is two prefix sums of P split
+    # where P passes c. So the cost is O(rows log m), not classes x m.
     overall = _value_order(table.overall[column], order)
     m = overall.height
     if m <= 1:
@@ -523,26 +526,37 @@ def _emd_ordered(table: ClassTable, column: str, order: tuple[Any, ...] | None) 
     p = overall.get_column(COUNT).to_numpy().astype(float)
     p /= p.sum()
     cum_p = np.cumsum(p)
+    prefix = np.concatenate([[0.0], np.cumsum(cum_p)])  # prefix[i] = sum of cum_p[:i]
     dist = table.distributions[column].join(overall.select(VALUE, "_rank"), on=VALUE)
     classes = dist.get_column(CLASS).to_numpy().astype(np.int64)
     ranks = dist.get_column("_rank").to_numpy().astype(np.int64)
     counts = dist.get_column(COUNT).to_numpy().astype(float)
-    totals = np.bincount(classes, weights=counts, minlength=table.classes)
-    out = np.empty(table.classes)
-    # dense cumulative shares, a block of classes at a time to bound memory
-    block = max(1, 4_000_000 // m)
-    order_idx = np.argsort(classes, kind="stable")
+    order_idx = np.lexsort((ranks, classes))
     classes, ranks, counts = classes[order_idx], ranks[order_idx], counts[order_idx]
-    starts = np.searchsorted(classes, np.arange(0, table.classes + block, block))
-    for b, first in enumerate(range(0, table.classes, block)):
-        last = min(first + block, table.classes)
-        lo, hi = starts[b], starts[b + 1] if b + 1 < len(starts) else len(classes)
-        q = np.zeros((last - first, m))
-        np.add.at(q, (classes[lo:hi] - first, ranks[lo:hi]), counts[lo:hi])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            q /= totals[first:last, None]
-        out[first:last] = np.abs(np.cumsum(q, axis=1) - cum_p).sum(axis=1) / (m - 1)
-    return pl.Series("v", out).fill_nan(1.0)
+    totals = np.bincount(classes, weights=counts, minlength=table.classes)
+    q = counts / totals[classes]
+    first = np.ones(classes.size, dtype=bool)
+    first[1:] = classes[1:] != classes[:-1]
+    # the cumulative share of each class up to and including each of its values
+    start_of = np.maximum.accumulate(np.where(first, np.arange(classes.size), 0))
+    running = np.cumsum(q)
+    level = running - (running[start_of] - q[start_of])
+    last = np.ones(classes.size, dtype=bool)
+    last[:-1] = classes[1:] != classes[:-1]
+    seg_end = np.where(last, m, np.roll(ranks, -1))
+
+    def stretch(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """sum over i in [a, b) of |c - cum_p[i]|."""
+        split = np.clip(np.searchsorted(cum_p, c, side="right"), a, b)
+        below = c * (split - a) - (prefix[split] - prefix[a])
+        above = (prefix[b] - prefix[split]) - c * (b - split)
+        return below + above
+
+    per_row = stretch(ranks, seg_end, level)
+    # before a class's first value its Q is 0: sum of cum_p over [0, first rank)
+    heads = np.where(first, prefix[ranks], 0.0)
+    emd = np.bincount(classes, weights=per_row + heads, minlength=table.classes) / (m - 1)
+    return pl.Series("v", np.where(totals > 0, emd, 1.0))
 
 
 def _emd_hierarchical(table: ClassTable, column: str, hierarchy: Hierarchy) -> pl.Series:
