@@ -14,6 +14,7 @@ from benchmarks import (
     bench_detection,
     bench_hashing,
     bench_optimize,
+    bench_panel,
     bench_profile,
     bench_risk,
 )
@@ -25,6 +26,7 @@ BENCHES = {
     "apply": bench_apply.run,
     "risk": bench_risk.run,
     "optimize": bench_optimize.run,
+    "panel": bench_panel.run,
 }
 
 
