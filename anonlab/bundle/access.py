@@ -124,6 +124,10 @@ def open_bundle(
                    license_id=license_.id, **common)
         raise
     frame = _frame(kept[DATA_PARQUET], backend)
+    notes = [] if result.signature_trusted else ["signature_untrusted"]
+    if now is not None:
+        # a caller-chosen clock is recorded, so an access allowed only at another time shows
+        notes.append(f"checked_at={now.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
     log.append(action="open", outcome="allowed", license_id=license_.id,
-               reason=None if result.signature_trusted else "signature_untrusted", **common)
+               reason="; ".join(notes) or None, **common)
     return frame

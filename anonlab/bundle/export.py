@@ -195,6 +195,7 @@ def _settle_license(
         raise ParameterError(
             "license_terms only go with a template id; this License already has its terms.")
     described = dataset_description(data)
+    tpl = lookup_template(license.template)
     if license.bound:
         have = license.dataset or {}
         for key in ("records", "schema_hash"):
@@ -202,8 +203,12 @@ def _settle_license(
                 raise BundleError(
                     f"License {license.id} was issued for other data ({key} differs from the "
                     "frame's): issue a license for this frame, or export the frame it describes.")
-        return license
-    tpl = lookup_template(license.template)
+        claimed = (license.anonymization or {}).get("recipe")
+        if claimed is not None and _plain(claimed) != _plain(recipe.to_dict()):
+            raise BundleError(
+                f"License {license.id} records another recipe than the one given: its evidence "
+                "would not describe this data. Issue a license for this recipe and frame.")
+    # the template's checks run on the data actually exported, whatever the license claims
     result = check_compliance(tpl, frame=data, recipe=recipe, report=report, profile=profile)
     if not result.passed:
         failures = result.failures
@@ -213,6 +218,8 @@ def _settle_license(
             + "; ".join(f"{c.name}: {c.detail}" for c in failures),
             failures=failures,
         )
+    if license.bound:
+        return license
     evidence = anonymization_evidence(result, tpl, recipe=recipe, report=report)
     compliance = [{
         "regulation": tpl.regulation,
@@ -223,6 +230,15 @@ def _settle_license(
         + (["anonymization.irreversibility"] if evidence["irreversibility"] else []),
     }]
     return license.bind(dataset=described, anonymization=evidence, compliance=compliance)
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and sequences as dicts and lists, to compare recorded and given recipes."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _log_path(audit_log: Any, target: Path) -> Path | None:

@@ -72,6 +72,8 @@ _CHUNK = 1 << 20
 def audit_path_for(bundle: str | os.PathLike[str]) -> Path:
     """The default audit log of a bundle: ``<bundle>.audit.jsonl`` beside the folder."""
     folder = Path(bundle)
+    if not folder.name or folder.name in (".", ".."):
+        folder = folder.resolve()  # "." or "..": name the log after the real folder
     return folder.with_name(folder.name + ".audit.jsonl")
 
 

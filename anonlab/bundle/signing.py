@@ -224,6 +224,12 @@ def _read_ref(ref: str | os.PathLike[str], owner: str) -> tuple[bytes, str]:
         text = ref[5:] if ref.startswith("file:") else ref
         if not text:
             raise ParameterError(f"The key reference of {owner} names no file.")
+        if _looks_like_key_material(text):
+            # never echo it: the caller passed the key itself where a reference belongs
+            raise ParameterError(
+                f"The key reference of {owner} looks like key material, not a path: pass the "
+                "path of the key file, 'file:PATH' or 'env:NAME' (its text is not shown)."
+            )
         path = Path(text).expanduser()
     elif isinstance(ref, os.PathLike):
         path = Path(ref)
@@ -232,14 +238,30 @@ def _read_ref(ref: str | os.PathLike[str], owner: str) -> tuple[bytes, str]:
             f"The key of {owner} must be a path, 'file:PATH', 'env:NAME' or a key object. Got a "
             f"{type(ref).__name__} instead (raw key bytes are never passed directly)."
         )
-    where = f"the key file {str(path)!r}"
+    shown = _shown_path(path)
+    where = f"the key file {shown}"
     try:
         return path.read_bytes(), where
     except FileNotFoundError:
-        raise SecretKeyError(f"The key file {str(path)!r} does not exist. {_HOWTO}") from None
+        raise SecretKeyError(f"The key file {shown} does not exist. {_HOWTO}") from None
     except OSError as exc:
         raise SecretKeyError(
-            f"The key file {str(path)!r} cannot be read: {exc.strerror}.") from None
+            f"The key file {shown} cannot be read: {exc.strerror}.") from None
+
+
+def _looks_like_key_material(text: str) -> bool:
+    """PEM text, an OpenSSH key, or a long run of base64/hex: a key, not a file name."""
+    if "-----BEGIN" in text or "\n" in text or text.startswith("ssh-ed25519 "):
+        return True
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9+/=_-]{40,}", text.strip()))
+
+
+def _shown_path(path: Path) -> str:
+    """A path for a message, shortened so that a mistaken key can never be printed whole."""
+    text = str(path)
+    return repr(text) if len(text) <= 120 else repr(text[:40] + "…")
 
 
 def _cap(text: str) -> str:

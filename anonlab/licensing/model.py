@@ -575,7 +575,8 @@ class License:
 
         The checks run in this order: the time (``at``, default now) must be within
         ``valid_from`` .. ``valid_until``; the purpose must not be a prohibited use; the role
-        must be one of the license's; the purpose must be one the license and the role permit,
+        must be one of the license's and be granted ``use`` or ``read`` (opening the data reads
+        it); the purpose must be one the license and the role permit,
         or narrower than one (``"scientific-research"`` is allowed by ``"research"``, not the
         reverse; see :func:`~anonlab.licensing.purposes.purpose_allows`).
 
@@ -614,6 +615,13 @@ class License:
                 reason="role",
             )
         granted = next(r for r in self.roles if r.name == role)
+        # opening the data reads it: the role must be granted "use" (everything) or "read"
+        if not {"use", "read"} & set(granted.actions):
+            raise AccessDeniedError(
+                f"Role {role!r} of license {self.id} may not read the data; it may only: "
+                f"{', '.join(granted.actions) or 'nothing'}.",
+                reason="role",
+            )
         allowed = granted.purposes or self.purposes
         ok = (purpose in PURPOSES
               and any(purpose_allows(p, purpose) for p in self.purposes)

@@ -54,7 +54,7 @@ to be written ``000`` (from :mod:`anonlab.transforms.zip3`; source :data:`ZIP3_S
 _SAMPLE = 10_000
 _PRECISE_DATE = {
     "day": r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$|^\d{1,2}/\d{1,2}/\d{2,4}$|^\d{4}/\d{1,2}/\d{1,2}$"
-           r"|^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{8}$",
+           r"|^\d{1,2}\.\d{1,2}\.\d{4}$|^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$",
     "month": r"^\d{4}-\d{1,2}$|^\d{4}/\d{1,2}$|^\d{1,2}/\d{4}$",
     "quarter": r"^\d{4}-?Q[1-4]$",
     "week": r"^\d{4}-?W\d{2}$",
@@ -130,8 +130,10 @@ def date_precision(s: pl.Series) -> str | None:
     """The precision of a column's dates finer than a year (``"day"``, ``"month"``,
     ``"quarter"``, ``"week"``), or None (years only, or not dates).
 
-    Date and Datetime columns are at the day unless every value is January 1st (at midnight);
-    a string column is judged by the form most of its values take.
+    Date and Datetime columns are at the day unless every value is January 1st (at midnight).
+    A string column fails as soon as one of its values, anywhere in the column, is a date finer
+    than a year (a mix of years and exact dates still discloses the exact dates); the finest
+    precision found is reported.
     """
     dtype = s.dtype
     values = s.drop_nulls()
@@ -145,9 +147,9 @@ def date_precision(s: pl.Series) -> str | None:
         return None if bool(year_start.all()) else "day"
     if dtype != pl.String and not isinstance(dtype, pl.Categorical | pl.Enum):
         return None
-    text = _sample(values.cast(pl.String)).str.strip_chars()
-    for precision, pattern in _PRECISE_DATE.items():
-        if text.str.contains(pattern).mean() >= 0.5:
+    text = values.cast(pl.String).str.strip_chars()
+    for precision, pattern in _PRECISE_DATE.items():  # finest first
+        if text.str.contains(pattern).any():
             return precision
     return None
 

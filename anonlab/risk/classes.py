@@ -9,10 +9,11 @@ evaluates a generalization without regrouping the raw rows.
 
 Suppressed records
 ------------------
-A record whose quasi-identifiers are all suppressed (each one ``*``, the top of an ARX
-hierarchy, or null) is counted in :attr:`ClassTable.suppressed` and left out of the classes, as
-the reference tool ARX does: such a record says nothing about anyone, and counting it as one
-large class would make every k look met. A record with only some values suppressed stays in a
+A record whose quasi-identifiers are all suppressed (``*``, the top of an ARX hierarchy, in the
+text columns, null in the others) is counted in :attr:`ClassTable.suppressed` and left out of the
+classes, as the reference tool ARX does: such a record says nothing about anyone, and counting it
+as one large class would make every k look met. Nulls alone are missing values and stay in a
+class (see :func:`suppressed_expr`). A record with only some values suppressed stays in a
 class, with ``*`` as one of its values.
 
 Sensitive values that are null are left out of the distributions (a missing diagnosis does not
@@ -218,15 +219,26 @@ def _names(value: Any, what: str, owner: str, *, allow_empty: bool) -> tuple[str
 
 
 def suppressed_expr(schema: Mapping[str, pl.DataType], quasi_identifiers: Sequence[str]) -> pl.Expr:
-    """True for a record whose quasi-identifiers are all null or ``*``."""
-    parts = []
+    """True for a record whose quasi-identifiers are all suppressed.
+
+    Suppression writes ``*`` into text columns and null into the others, so a record is
+    suppressed when every quasi-identifier is ``*`` or null and at least one text
+    quasi-identifier holds ``*``. Nulls alone are missing values, which an attacker can match
+    like any other value, so they stay in a class, unless no quasi-identifier is text (then
+    null is the only mark suppression can leave).
+    """
+    parts, starred = [], []
     for q in quasi_identifiers:
         col = pl.col(q)
         if schema[q] in (pl.String, pl.Categorical) or isinstance(schema[q], pl.Enum):
-            parts.append(col.is_null() | (col.cast(pl.String) == SUPPRESSED))
+            star = col.cast(pl.String) == SUPPRESSED
+            parts.append(col.is_null() | star)
+            starred.append(star.fill_null(False))
         else:
             parts.append(col.is_null())
-    return pl.all_horizontal(parts)
+    if not starred:
+        return pl.all_horizontal(parts)
+    return pl.all_horizontal(parts) & pl.any_horizontal(starred)
 
 
 def equivalence_classes(

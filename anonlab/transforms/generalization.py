@@ -337,14 +337,17 @@ class Generalize(Transform):
             .get_column(column)
         )
         if unknown.len():
-            self.hierarchy.check(unknown)  # raises, counting rows and distinct values
+            # raises, counting rows and distinct values; a recipe does not know which columns
+            # are identifiers, so it never shows the values (Hierarchy.check does, on request)
+            self.hierarchy.check(unknown, identifier=True)
         return lf.with_columns(self._expr(column, dtype, strict=False).alias(column))
 
     def _expr(self, column: str, dtype: pl.DataType, *, strict: bool) -> pl.Expr:
         mode = self.mode
         if mode == "hierarchy":
             assert self.hierarchy is not None and self.level is not None
-            return self.hierarchy.expr(column, self.level, strict=strict).alias(column)
+            return self.hierarchy.expr(column, self.level, strict=strict,
+                                       identifier=True).alias(column)
         if mode == "unit":
             return self._by_unit(pl.col(column))
         if mode == "keep":

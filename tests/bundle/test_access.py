@@ -32,7 +32,7 @@ def test_permitted_purpose_gives_the_data(bundle_copy: Path, keys: Keys, source:
     (entry,) = _entries(bundle_copy)
     assert entry["action"] == "open"
     assert entry["outcome"] == "allowed"
-    assert entry["reason"] is None
+    assert entry["reason"] == "checked_at=2026-06-01T00:00:00Z"  # the clock given is recorded
     assert (entry["user"], entry["role"], entry["purpose"]) == ("ada", "analyst",
                                                                 "scientific-research")
     assert entry["bundle"] == "release"
@@ -47,7 +47,8 @@ def test_narrower_purpose_is_allowed(bundle_copy: Path, keys: Keys) -> None:
 
 def test_without_a_key_the_log_says_untrusted(bundle_copy: Path) -> None:
     open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE)
-    assert _entries(bundle_copy)[0]["reason"] == "signature_untrusted"
+    reason = _entries(bundle_copy)[0]["reason"]
+    assert reason == "signature_untrusted; checked_at=2026-06-01T00:00:00Z"
 
 
 @pytest.mark.parametrize(

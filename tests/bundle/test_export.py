@@ -398,3 +398,14 @@ def test_core_import_does_not_load_matplotlib() -> None:
         assert "cryptography" in sys.modules
     """)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_issued_license_does_not_cover_other_data_or_recipes(
+    pristine: Bundle, source: Source, keys: Keys, tmp_path: Path
+) -> None:
+    # same schema and row count, but a different recipe: the evidence would not describe it
+    empty = anonlab.Recipe()
+    with pytest.raises(BundleError, match="records another recipe"):
+        export(source.data, recipe=empty, license=pristine.license, path=tmp_path / "b",
+               signing_key=keys.private)
+    assert not (tmp_path / "b").exists()

@@ -325,3 +325,20 @@ def test_a_generalized_column_no_longer_holding_dates_passes():
     recipe = anonlab.Recipe().then("visit", Generalize(unit="year"))
     out = recipe.apply(frame)
     assert check_compliance("hipaa-safe-harbor", frame=out, recipe=recipe, at=AT).passed
+
+
+def test_safe_harbor_dates_fail_on_any_precise_value_anywhere() -> None:
+    import polars as pl
+
+    from anonlab.licensing import check_compliance
+
+    years = [str(1950 + i % 50) for i in range(20_000)]
+    for mixed in (
+        [*years[:-1], "1987-05-02"],             # one exact date far down the column
+        years[:12_000] + ["1987-05"] * 8_000,    # 40% months
+    ):
+        result = check_compliance("hipaa-safe-harbor", frame=pl.DataFrame({"when": mixed}))
+        dates = next(c for c in result.checks if c.name == "safe-harbor-dates")
+        assert not dates.passed, mixed[-1]
+    ok = check_compliance("hipaa-safe-harbor", frame=pl.DataFrame({"when": years}))
+    assert next(c for c in ok.checks if c.name == "safe-harbor-dates").passed

@@ -320,3 +320,21 @@ def test_bind_validates(releases):
 
 def test_repr():
     assert "gdpr-pseudonymous-research" in repr(make())
+
+
+def test_a_role_without_read_or_use_cannot_open_the_data() -> None:
+    import datetime as dt
+
+    from anonlab.errors import AccessDeniedError
+    from anonlab.licensing import License, Role
+
+    lic = License.from_template(
+        "internal-ml", licensee="Team", purposes=["ml-development"],
+        roles=[Role("auditor", actions=("read-audit-log",), purposes=("ml-development",)),
+               Role("analyst", actions=("read",), purposes=("ml-development",))],
+    )
+    at = lic.valid_from + dt.timedelta(days=1)
+    with pytest.raises(AccessDeniedError, match="may not read the data") as exc:
+        lic.check_access(purpose="ml-development", role="auditor", at=at)
+    assert exc.value.reason == "role"
+    lic.check_access(purpose="ml-development", role="analyst", at=at)

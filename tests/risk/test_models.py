@@ -252,7 +252,10 @@ def test_evaluate_counts_failing_classes_and_records() -> None:
 def test_suppressed_records_are_left_out_as_arx_does() -> None:
     frame = pl.DataFrame({"a": ["*", "*", "x", "x", None], "b": ["*", None, "1", "1", None]})
     table = equivalence_classes(frame, ["a", "b"])
-    assert (table.suppressed, table.records, table.classes) == (3, 2, 1)
+    # (*, *) and (*, null) are suppressed; (null, null) is a missing value, matched like any
+    assert (table.suppressed, table.records, table.classes) == (2, 3, 2)
+    numeric = pl.DataFrame({"n": [1, 1, None]})  # no text column: null is the only mark
+    assert equivalence_classes(numeric, ["n"]).suppressed == 1
     partly = pl.DataFrame({"a": ["*", "*", "x"], "b": ["1", "1", "1"]})
     table = equivalence_classes(partly, ["a", "b"])
     assert (table.suppressed, table.classes) == (0, 2)  # '*' in one QI is a value

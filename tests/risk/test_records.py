@@ -49,7 +49,8 @@ def _expected_risk(frame: pl.DataFrame, qis: list[str]) -> list[float]:
     counts = Counter(keys)
     out = []
     for key in keys:
-        suppressed = all(v is None or v == "*" for v in key)
+        # suppression writes "*" in text columns (q1) and null elsewhere; nulls alone are values
+        suppressed = all(v is None or v == "*" for v in key) and key[0] == "*"
         out.append(0.0 if suppressed else 1 / counts[key])
     return out
 

@@ -393,3 +393,24 @@ def test_hierarchy_from_plain_data_and_arx_file(tmp_path: Path) -> None:
             {"op": "generalize", "hierarchy": str(tmp_path / "bad.csv"), "level": 1},
             path="steps[0]",
         )
+
+
+def test_uncovered_values_are_never_shown_by_a_recipe() -> None:
+    from anonlab import Recipe, Step
+    from anonlab.errors import HierarchyError
+    from anonlab.hierarchies import Hierarchy
+
+    h = Hierarchy([["02139", "021**", "*"]], column="zip")
+    frame = pl.DataFrame({"zip": ["02139", "90210-SECRET"]})
+    recipe = Recipe(steps=(Step("zip", Generalize(hierarchy=h, level=1)),))
+
+    def run(lazy: bool) -> None:
+        out = recipe.apply(frame.lazy() if lazy else frame)
+        if lazy:
+            out.collect()
+
+    for lazy in (False, True):
+        with pytest.raises(HierarchyError) as info:
+            run(lazy)
+        assert "SECRET" not in str(info.value)
+        assert "1 distinct value" in str(info.value)

@@ -30,12 +30,7 @@ from anonlab.keys import Key, describe_key_ref, resolve_key
 from anonlab.recipe import Recipe, Step, Targets
 from anonlab.transforms import dtype_family
 
-__all__ = ["SENSITIVE_DISTINCT_LIMIT", "Preview", "RiskResult", "Workspace"]
-
-SENSITIVE_DISTINCT_LIMIT = 1_000
-"""Number and date sensitive columns with more distinct values than this are left out of the
-panel's l and t measures (the ordered t-closeness distance grows with the square of the distinct
-values); :func:`anonlab.risk.report.assess_risk` measures them in full."""
+__all__ = ["Preview", "RiskResult", "Workspace"]
 
 
 @dataclass(frozen=True)
@@ -333,16 +328,6 @@ class Workspace:
             if c not in out.columns:
                 notes.append(f"Sensitive column {c} is dropped.")
                 continue
-            s = out.get_column(c)
-            if dtype_family(s.dtype) in ("integer", "float", "decimal", "temporal"):
-                distinct = s.n_unique()
-                if distinct > SENSITIVE_DISTINCT_LIMIT:
-                    notes.append(
-                        f"l and t are not measured on {c} here ({distinct:,} distinct values; "
-                        f"the panel measures up to {SENSITIVE_DISTINCT_LIMIT:,}): generalize it "
-                        "or use anonlab.risk.report.assess_risk."
-                    )
-                    continue
             kept_sensitive.append(c)
         extra: dict[str, Any] = {} if kept_sensitive else {"l_diversity": None,
                                                              "t_closeness": None}
