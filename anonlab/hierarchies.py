@@ -941,7 +941,7 @@ class Hierarchy:
         ...     (pathlib.Path(d) / "x.csv").read_text()
         'a;*\\nb;*\\n'
         """
-        from anonlab.cli import write_atomic  # late: the CLI module is not needed to read
+        from anonlab._files import write_atomic
 
         separator = _check_separator(separator, "Hierarchy.to_arx_csv")
         if not isinstance(path, (str, os.PathLike)):

@@ -24,6 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from anonlab._files import umask
+
 __all__ = ["clean_stale", "fsync_dir", "install", "publish_mode", "temp_folder"]
 
 _AT_FDCWD = -100
@@ -56,22 +58,10 @@ def temp_folder(target: Path, kind: str = "export") -> Path:
                                  dir=target.parent))
 
 
-def _umask() -> int:
-    """The process umask, read without changing it (``os.umask`` would, briefly, for every
-    thread); 0o022 where it cannot be read."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
 def publish_mode(folder: Path) -> None:
     """Give the finished folder the permissions a folder made with ``mkdir`` would have
     (``mkdtemp`` makes it private, 0700, while it is written)."""
-    os.chmod(folder, 0o777 & ~_umask())
+    os.chmod(folder, 0o777 & ~umask())
 
 
 def _alive(pid: int) -> bool:

@@ -178,7 +178,12 @@ def _settle_license(
     checks before anything is written."""
     from anonlab.licensing import License, check_compliance, issue_license
     from anonlab.licensing import template as lookup_template
-    from anonlab.licensing.issue import anonymization_evidence, dataset_description
+    from anonlab.licensing.checks import plain_data
+    from anonlab.licensing.issue import (
+        anonymization_evidence,
+        compliance_entries,
+        dataset_description,
+    )
 
     if isinstance(license, str):
         if terms is None or not isinstance(terms, Mapping):
@@ -204,7 +209,7 @@ def _settle_license(
                     f"License {license.id} was issued for other data ({key} differs from the "
                     "frame's): issue a license for this frame, or export the frame it describes.")
         claimed = (license.anonymization or {}).get("recipe")
-        if claimed is not None and _plain(claimed) != _plain(recipe.to_dict()):
+        if claimed is not None and plain_data(claimed) != plain_data(recipe.to_dict()):
             raise BundleError(
                 f"License {license.id} records another recipe than the one given: its evidence "
                 "would not describe this data. Issue a license for this recipe and frame.")
@@ -221,24 +226,8 @@ def _settle_license(
     if license.bound:
         return license
     evidence = anonymization_evidence(result, tpl, recipe=recipe, report=report)
-    compliance = [{
-        "regulation": tpl.regulation,
-        "basis": tpl.standard,
-        "status": result.status,
-        "evidence": ["anonymization.checks"]
-        + (["anonymization.risk"] if evidence["risk"] is not None else [])
-        + (["anonymization.irreversibility"] if evidence["irreversibility"] else []),
-    }]
-    return license.bind(dataset=described, anonymization=evidence, compliance=compliance)
-
-
-def _plain(value: Any) -> Any:
-    """Mappings and sequences as dicts and lists, to compare recorded and given recipes."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    return license.bind(dataset=described, anonymization=evidence,
+                        compliance=compliance_entries(result, tpl, evidence))
 
 
 def _log_path(audit_log: Any, target: Path) -> Path | None:

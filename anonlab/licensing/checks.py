@@ -108,14 +108,15 @@ class Check:
     def to_dict(self) -> dict[str, Any]:
         """Plain data: name, passed, detail, evidence."""
         return {"name": self.name, "passed": self.passed, "detail": self.detail,
-                "evidence": _plain(self.evidence)}
+                "evidence": plain_data(self.evidence)}
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
+    """Mappings and sequences, however nested (frozen or not), as dicts and lists."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     return value
 
 

@@ -19,7 +19,7 @@ from anonlab.licensing.model import License
 from anonlab.licensing.templates import Template
 from anonlab.licensing.templates import template as lookup_template
 
-__all__ = ["anonymization_evidence", "dataset_description", "issue_license"]
+__all__ = ["anonymization_evidence", "compliance_entries", "dataset_description", "issue_license"]
 
 
 def _json_safe(value: Any) -> Any:
@@ -157,14 +157,21 @@ def issue_license(
             failures=failures,
         )
     evidence = anonymization_evidence(result, tpl, recipe=recipe, report=report)
-    compliance = [{
-        "regulation": tpl.regulation,
-        "basis": tpl.standard,
+    license_ = License.from_template(tpl, **terms)
+    return license_.bind(dataset=dataset_description(frame), anonymization=evidence,
+                         compliance=compliance_entries(result, tpl, evidence))
+
+
+def compliance_entries(
+    result: ComplianceResult, template: Template, evidence: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The ``compliance`` section: the template's regulation, its basis, the claimed status and
+    which parts of the ``anonymization`` section (``evidence``) back it."""
+    return [{
+        "regulation": template.regulation,
+        "basis": template.standard,
         "status": result.status,
         "evidence": ["anonymization.checks"]
         + (["anonymization.risk"] if evidence["risk"] is not None else [])
         + (["anonymization.irreversibility"] if evidence["irreversibility"] else []),
     }]
-    license_ = License.from_template(tpl, **terms)
-    return license_.bind(dataset=dataset_description(frame), anonymization=evidence,
-                         compliance=compliance)

@@ -67,7 +67,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``anonlab optimize``; returns the exit code."""
-    from anonlab.cli import write_atomic
+    from anonlab._files import write_atomic
     from anonlab.hierarchies import Hierarchy
     from anonlab.io import read
     from anonlab.optimize.search import optimize

@@ -26,12 +26,12 @@ tick labels are rotated (then shrunk) and long names are shortened with an ellip
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from anonlab._files import umask, write_atomic
 from anonlab._validation import check_int, check_one_of
 from anonlab.errors import AnonlabError, EmptyFrameError, ParameterError
 from anonlab.risk.attacker import THRESHOLDS
@@ -1263,17 +1264,6 @@ def risk_dashboard(
 
 
 # -- saving ------------------------------------------------------------------------------------
-def _umask() -> int:
-    """The process umask without changing it (``os.umask`` would, for every thread)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
 def save(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 150) -> Path:
     """Write a figure to a PNG file atomically.
 
@@ -1319,17 +1309,9 @@ def save(fig: Figure, path: str | os.PathLike[str], *, dpi: float = 150) -> Path
     if not target.parent.is_dir():
         raise ParameterError(f"save: the folder {str(target.parent)!r} does not exist; create it "
                              "first.")
-    mode = (target.stat().st_mode & 0o777) if target.is_file() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format="png", dpi=float(dpi), facecolor=fig.get_facecolor(),
-                        metadata={"Software": None})
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    mode = (target.stat().st_mode & 0o777) if target.is_file() else 0o666 & ~umask()
+    image = io.BytesIO()
+    fig.savefig(image, format="png", dpi=float(dpi), facecolor=fig.get_facecolor(),
+                metadata={"Software": None})
+    write_atomic(target, image.getvalue(), mode=mode)
     return target
