@@ -32,7 +32,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
@@ -659,11 +659,19 @@ def class_size_histogram(
     owner = "class_size_histogram"
     _table(table, owner)
     check_int(k, "k", owner, min_value=2, allow_none=True)
+    return _one_panel(owner, ax, theme, (7.0, 4.2),
+                      lambda target, th: _draw_class_sizes(target, table, k, th))
+
+
+def _one_panel(owner: str, ax: Axes | None, theme: str, size: tuple[float, float],
+               draw: Callable[[Axes, _Theme], None]) -> Figure:
+    """A one-panel figure: into the caller's ``ax`` (in its figure) or a new ``size`` figure,
+    themed, drawn by ``draw(target, theme)`` and with its labels fitted."""
     _matplotlib(owner)
     given = None if ax is None else _given_axes(ax, owner)
     th = _theme(theme, owner, given)
-    fig, target = (_root(given), given) if given is not None else _single(th, (7.0, 4.2))
-    _draw_class_sizes(target, table, k, th)
+    fig, target = (_root(given), given) if given is not None else _single(th, size)
+    draw(target, th)
     _fit_labels(fig, [target])
     return fig
 
@@ -755,13 +763,8 @@ def risk_distribution(
     values = _risk(risk, owner)
     lines = _thresholds(thresholds, owner)
     check_int(bins, "bins", owner, min_value=2, max_value=200)
-    _matplotlib(owner)
-    given = None if ax is None else _given_axes(ax, owner)
-    th = _theme(theme, owner, given)
-    fig, target = (_root(given), given) if given is not None else _single(th, (7.0, 4.2))
-    _draw_risk_distribution(target, values, lines, bins, th)
-    _fit_labels(fig, [target])
-    return fig
+    return _one_panel(owner, ax, theme, (7.0, 4.2),
+                      lambda target, th: _draw_risk_distribution(target, values, lines, bins, th))
 
 
 def _draw_records_at_risk(ax: Axes, values: np.ndarray, thresholds: list[tuple[str, float]],
@@ -826,13 +829,8 @@ def records_at_risk_curve(
     owner = "records_at_risk_curve"
     values = _risk(risk, owner)
     lines = _thresholds(thresholds, owner)
-    _matplotlib(owner)
-    given = None if ax is None else _given_axes(ax, owner)
-    th = _theme(theme, owner, given)
-    fig, target = (_root(given), given) if given is not None else _single(th, (7.0, 4.2))
-    _draw_records_at_risk(target, values, lines, th)
-    _fit_labels(fig, [target])
-    return fig
+    return _one_panel(owner, ax, theme, (7.0, 4.2),
+                      lambda target, th: _draw_records_at_risk(target, values, lines, th))
 
 
 # -- 4. contributions --------------------------------------------------------------------------
@@ -890,16 +888,9 @@ def contribution_bars(
     """
     owner = "contribution_bars"
     items = _contribution(contribution, owner)
-    _matplotlib(owner)
-    given = None if ax is None else _given_axes(ax, owner)
-    th = _theme(theme, owner, given)
-    if given is not None:
-        fig, target = _root(given), given
-    else:
-        fig, target = _single(th, (7.0, min(max(3.0, 0.36 * len(items) + 1.6), 14.0)))
-    _draw_contribution(target, items, th)
-    _fit_labels(fig, [target])
-    return fig
+    size = (7.0, min(max(3.0, 0.36 * len(items) + 1.6), 14.0))
+    return _one_panel(owner, ax, theme, size,
+                      lambda target, th: _draw_contribution(target, items, th))
 
 
 # -- 5. before and after -----------------------------------------------------------------------
