@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import REPO_ROOT, LabServer
+from tests.browser.lab_js import KERNEL_READY_JS
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +37,6 @@ OPEN_TIMEOUT_MS = 60_000
 RENDER_TIMEOUT_MS = 60_000
 PROFILE = ".jp-OutputArea-output .anonlab-profile"
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-
-# True once the notebook ``name`` is the current widget and its kernel is connected and idle. The
-# "Idle" status shows before a kernel exists; running cells then opens a "Select Kernel" dialog.
-KERNEL_READY_JS = """(name) => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!w || !w.context || w.context.path !== name || !w.sessionContext) return false;
-  const session = w.sessionContext.session;
-  const kernel = session && session.kernel;
-  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 
 # True once no code cell is queued or running (and the kernel is idle again).
 RUN_FINISHED_JS = """(name) => {

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import REPO_ROOT, LabServer
+from tests.browser.lab_js import KERNEL_READY_JS
 
 pytestmark = pytest.mark.browser
 
@@ -43,14 +44,6 @@ CELLS = [
     " debounce=0.2)\n"
     "P",
 ]
-
-KERNEL_READY_JS = """(name) => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!w || !w.context || w.context.path !== name || !w.sessionContext) return false;
-  const session = w.sessionContext.session;
-  const kernel = session && session.kernel;
-  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 
 RUN_ALL_JS = """() => { window.jupyterapp.commands.execute('runmenu:run-all'); }"""
 
