@@ -75,7 +75,7 @@ def column_stats(
         out[name] = ColumnStats(
             nulls=row[f"{i}:nulls"],
             distinct=counts.height,
-            top_values=_top(counts, name, top_k),
+            top_values=_top(counts, top_k),
             min=row.get(f"{i}:min"),
             max=row.get(f"{i}:max"),
             mean=row.get(f"{i}:mean"),
@@ -85,7 +85,7 @@ def column_stats(
     return row["rows"], out
 
 
-def _top(counts: pl.DataFrame, name: str, k: int) -> tuple[tuple[object, int], ...]:
+def _top(counts: pl.DataFrame, k: int) -> tuple[tuple[object, int], ...]:
     """The ``k`` most frequent values seen more than once, ties broken by value (deterministic)."""
     if counts.height == 0 or k == 0:
         return ()
