@@ -1,9 +1,10 @@
 """Recipes: ordered, named steps that anonymize a frame reproducibly.
 
-A recipe is a value: steps (a column and the transform applied to it), optional privacy targets
-for the risk and search modules, and a seed. It reads and writes YAML and JSON, rebuilds itself
-as Python source (:meth:`Recipe.to_python`), and applies to any frame kind as one lazy polars
-query.
+A recipe is a value: steps (a column and the transform applied to it) and optional privacy
+targets for the risk and search modules. It reads and writes YAML and JSON, rebuilds itself as
+Python source (:meth:`Recipe.to_python`), and applies to any frame kind as one lazy polars query.
+Random steps draw keyed randomness that a recipient holding the recipe cannot replay
+(:mod:`anonlab.randomness`); a ``seed`` makes them replayable, for tests only.
 
 The file format is versioned by an integer ``format_version`` (the package version does not
 matter). A step is flat: ``column``, an optional ``note``, the transform's ``op`` and its
@@ -11,7 +12,6 @@ parameters::
 
     format_version: 1
     name: patients for the registry
-    seed: 0
     steps:
       - column: ssn
         op: hash
@@ -27,12 +27,16 @@ parameters::
 Unknown fields and unknown ops fail at load with the path to the bad key
 (``steps[1].op: unknown transform 'generalise'. Did you mean 'generalize'?``); a file written by a
 newer anonlab says to upgrade. A recipe never holds a key, only references to one.
+
+Older anonlab versions wrote ``seed: 0`` into every recipe; such a file still reads, and its seed
+makes the recipe's random steps replayable (tests only): delete the line before exporting.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -44,6 +48,7 @@ from anonlab._validation import check_int, fresh_name
 from anonlab.errors import ColumnNotFoundError, ParameterError, RecipeError
 from anonlab.frames import FrameKind, ingest, restore
 from anonlab.keys import Key
+from anonlab.randomness import record_fingerprint
 from anonlab.transforms import Context, Transform, transform_from_dict
 
 __all__ = ["FORMAT_VERSION", "Recipe", "Step", "Targets"]
@@ -52,6 +57,7 @@ FORMAT_VERSION = 1
 """The recipe file format this anonlab writes and the newest it reads."""
 
 _ROW = "__anonlab_row"
+_RECORD = "__anonlab_record"
 
 
 def _names(value: Any, name: str, owner: str) -> tuple[str, ...]:
@@ -232,11 +238,22 @@ class Step:
 
 @dataclass(frozen=True)
 class Recipe:
-    """An ordered list of steps, optional privacy targets, and a seed.
+    """An ordered list of steps and optional privacy targets.
 
     Build one directly, with :meth:`then`, from a file (:meth:`from_yaml`, :meth:`from_json`),
     or from a profile with :func:`anonlab.suggest_recipe`. Recipes are immutable values:
     :meth:`then` returns a new recipe.
+
+    Parameters
+    ----------
+    steps : sequence of Step
+    targets : Targets, optional
+    seed : int, optional
+        A public seed for the random steps that have neither a key nor a seed of their own, for
+        reproducible tests only: anyone holding the recipe can replay their draws, so
+        :func:`anonlab.export` refuses a release made with one. Without it those steps draw
+        fresh randomness every run (give a step ``key=`` for reproducible secret randomness).
+    name, description : str
 
     Examples
     --------
@@ -249,7 +266,7 @@ class Recipe:
 
     steps: tuple[Step, ...] = ()
     targets: Targets | None = None
-    seed: int = 0
+    seed: int | None = None
     name: str = ""
     description: str = ""
     format_version: ClassVar[int] = FORMAT_VERSION
@@ -265,7 +282,7 @@ class Recipe:
         object.__setattr__(self, "steps", steps)
         if self.targets is not None and not isinstance(self.targets, Targets):
             raise ParameterError("The 'targets' parameter of Recipe must be an anonlab.Targets.")
-        check_int(self.seed, "seed", "Recipe", min_value=0)
+        check_int(self.seed, "seed", "Recipe", min_value=0, allow_none=True)
         for name in ("name", "description"):
             if not isinstance(getattr(self, name), str):
                 raise ParameterError(f"The {name!r} parameter of Recipe must be a str.")
@@ -285,7 +302,13 @@ class Recipe:
         return len(self.steps)
 
     # -- applying ------------------------------------------------------------------------------
-    def apply(self, frame: Any, *, side_outputs: dict[str, pl.DataFrame] | None = None) -> Any:
+    def apply(
+        self,
+        frame: Any,
+        *,
+        side_outputs: dict[str, pl.DataFrame] | None = None,
+        release: str | None = None,
+    ) -> Any:
         """Apply the recipe; returns the kind of frame it was given.
 
         A polars LazyFrame stays lazy (nothing runs until you collect or sink it); other kinds
@@ -298,6 +321,11 @@ class Recipe:
         side_outputs : dict, optional
             Receives tables steps produce beside the data (a pseudonym lookup table, a local
             suppression summary), by name. They exist only where you ask for them.
+        release : str, optional
+            The token scope (see :attr:`anonlab.transforms.Context.release`):
+            ``"release:<license id>"`` reproduces the tokens of a release made by
+            :func:`anonlab.export`, ``"family:<name>"`` those of a declared family of linkable
+            releases. By default tokens use the master keys themselves.
 
         Raises
         ------
@@ -314,7 +342,7 @@ class Recipe:
         row = fresh_name(origin.columns, _ROW)
         if track_rows:
             lf = lf.with_row_index(row)
-        lf = self._plan(lf, side_outputs, hidden=(row,) if track_rows else ())
+        lf = self.plan(lf, side_outputs, hidden=(row,) if track_rows else (), release=release)
         if origin.kind is FrameKind.LAZY:
             return restore(lf, origin)
         result = lf.collect()
@@ -325,26 +353,58 @@ class Recipe:
         return restore(result, origin, rows=rows)
 
     def apply_lazy(
-        self, lf: pl.LazyFrame, *, side_outputs: dict[str, pl.DataFrame] | None = None
+        self,
+        lf: pl.LazyFrame,
+        *,
+        side_outputs: dict[str, pl.DataFrame] | None = None,
+        release: str | None = None,
     ) -> pl.LazyFrame:
         """The recipe as a lazy query over ``lf`` (for streaming to a file with ``sink_*``)."""
         if not isinstance(lf, pl.LazyFrame):
             raise ParameterError(
                 f"apply_lazy takes a polars LazyFrame. Got {type(lf).__name__}; use apply()."
             )
-        return self._plan(lf, side_outputs, hidden=())
+        return self.plan(lf, side_outputs, hidden=(), release=release)
 
-    def _plan(
+    @property
+    def random_steps(self) -> tuple[int, ...]:
+        """Positions of the steps that draw secret randomness (noise, PRAM, shuffle, ...)."""
+        return tuple(i for i, s in enumerate(self.steps) if s.transform.random)
+
+    def plan(
         self,
         lf: pl.LazyFrame,
-        side_outputs: dict[str, pl.DataFrame] | None,
-        hidden: tuple[str, ...],
+        side_outputs: dict[str, pl.DataFrame] | None = None,
+        *,
+        hidden: tuple[str, ...] = (),
+        release: str | None = None,
+        attacker: bool = False,
     ) -> pl.LazyFrame:
+        """The recipe as a lazy query over ``lf``, carrying the ``hidden`` columns through.
+
+        For the engine's callers (:func:`anonlab.export`, the attacks of
+        :mod:`anonlab.evidence`): ``hidden`` columns (a row number) are not data, are never
+        named in messages and take no part in the records' fingerprints; ``release`` is the
+        token scope; ``attacker`` runs as a recipient without the secrets would (every key
+        resolves to a random key of the attacker's own).
+        """
         schema = lf.collect_schema()
-        ctx = Context(schema=schema, seed=self.seed)
+        record = None
+        if self.random_steps:
+            # each input record's fingerprint keys the draws of every random step (hidden)
+            record = fresh_name(schema.names(), _RECORD)
+            data = [c for c in schema.names() if c not in hidden]
+            lf = lf.with_columns(record_fingerprint(data, schema).alias(record))
+            hidden = (*hidden, record)
+            schema = lf.collect_schema()
+        ctx = Context(schema=schema, seed=self.seed, release=release, row_id=record,
+                      attacker=attacker, hidden=hidden)
+        seen: Counter[tuple[str, str]] = Counter()
         for i, step in enumerate(self.steps):
             ctx.step = i
             column = step.target_column
+            ctx.occurrence = seen[(step.transform.op, column)]
+            seen[(step.transform.op, column)] += 1
             visible = [c for c in schema.names() if c not in hidden]
             needed = [step.column] if step.column is not None else []
             needed += list(getattr(step.transform, "quasi_identifiers", ()) or ())
@@ -360,6 +420,8 @@ class Recipe:
             ctx.schema = schema
             lf = step.transform.apply(lf, column, ctx)
             schema = lf.collect_schema()
+        if record is not None:
+            lf = lf.drop(record)
         if side_outputs is not None:
             side_outputs.update(ctx.side_outputs)
         return lf
@@ -372,7 +434,8 @@ class Recipe:
             out["name"] = self.name
         if self.description:
             out["description"] = self.description
-        out["seed"] = self.seed
+        if self.seed is not None:
+            out["seed"] = self.seed
         steps = []
         for i, s in enumerate(self.steps):
             try:
@@ -417,7 +480,7 @@ class Recipe:
             return cls(
                 steps=steps,
                 targets=targets,
-                seed=data.get("seed", 0),
+                seed=data.get("seed"),
                 name=data.get("name", ""),
                 description=data.get("description", ""),
             )
@@ -478,7 +541,7 @@ class Recipe:
                 for k, v in self.targets.to_dict().items()
             )
             lines.append(f"    targets=anonlab.Targets({args}),")
-        if self.seed:
+        if self.seed is not None:
             lines.append(f"    seed={self.seed},")
         lines.append(")")
         head = ["import anonlab"]

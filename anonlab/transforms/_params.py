@@ -9,10 +9,20 @@ from typing import Any
 
 import polars as pl
 
-from anonlab.errors import ColumnNotFoundError
+from anonlab._validation import check_int
+from anonlab.errors import ColumnNotFoundError, ParameterError
+from anonlab.keys import check_key_ref
 from anonlab.transforms.base import Context, Transform
 
-__all__ = ["MAX_DECIMALS", "column_list", "decimals", "input_dtype", "is_integral", "is_number"]
+__all__ = [
+    "MAX_DECIMALS",
+    "check_randomness",
+    "column_list",
+    "decimals",
+    "input_dtype",
+    "is_integral",
+    "is_number",
+]
 
 MAX_DECIMALS = 15
 """Decimal places a rounded or bounded value keeps at most (a float's reliable digits)."""
@@ -65,3 +75,16 @@ def column_list(
     if len(set(out)) != len(out):
         raise owner._bad(name, "a list of column names, each named once", value)
     return out
+
+
+def check_randomness(t: Any) -> None:
+    """Validate a random step's ``key`` and ``seed`` (at most one of them)."""
+    owner = type(t).__name__
+    check_int(t.seed, "seed", owner, min_value=0, allow_none=True)
+    if t.key is not None:
+        check_key_ref(t.key, owner)
+        if t.seed is not None:
+            raise ParameterError(
+                f"{owner} takes a 'key' (secret, reproducible randomness) or a 'seed' (public, "
+                "replayable randomness for tests), not both."
+            )

@@ -9,6 +9,8 @@ import polars as pl
 
 from anonlab._validation import check_int, check_one_of, fresh_name
 from anonlab.errors import ColumnNotFoundError, TransformError
+from anonlab.keys import KeyRef
+from anonlab.transforms._params import check_randomness
 from anonlab.transforms.base import Context, Transform
 from anonlab.transforms.registry import builtin
 
@@ -26,10 +28,12 @@ class Microaggregate(Transform):
     statistic. Every output value is then shared by at least ``k`` records when the column (or
     the stratum) has at least ``k`` values; fewer than ``k`` values form a single group.
 
-    Nulls and NaNs stay as they are and take no part. Equal values keep their row order in the
-    sort, so the result is deterministic. The output is a float column (Float64, or Float32 for a
-    Float32 input): a group's mean, or for ``"median"`` the median (the middle values' average
-    for an even group).
+    Nulls and NaNs stay as they are and take no part. Equal values are ordered by a keyed random
+    number per record (:mod:`anonlab.randomness`), so which of several tied records falls into
+    which group depends neither on the row order nor on anything a recipient can replay; with a
+    ``key`` the result is reproducible, without one each run breaks ties afresh. The output is a
+    float column (Float64, or Float32 for a Float32 input): a group's mean, or for ``"median"``
+    the median (the middle values' average for an even group).
 
     Parameters
     ----------
@@ -40,6 +44,10 @@ class Microaggregate(Transform):
     within : tuple of str, default ()
         Strata: microaggregate separately inside each combination of these columns' values (a
         null stratum value is a stratum of its own).
+    key : str or Key, optional
+        The secret the tie-breaks are keyed with, for reproducible releases.
+    seed : int, optional
+        A public seed instead, for reproducible tests only.
 
     Examples
     --------
@@ -55,9 +63,13 @@ class Microaggregate(Transform):
     op = "microaggregate"
     scope = "frame"
     accepts = frozenset({"integer", "float"})
+    random = True
+    linkage = "nearest"
     k: int
     statistic: str = "mean"
     within: tuple[str, ...] = ()
+    key: KeyRef | None = None
+    seed: int | None = None
 
     def validate(self) -> None:
         owner = type(self).__name__
@@ -74,6 +86,7 @@ class Microaggregate(Transform):
         if len(set(within)) != len(within):
             raise self._bad("within", "a list of column names, each named once", self.within)
         self._set("within", within)
+        check_randomness(self)
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         schema = lf.collect_schema()
@@ -97,8 +110,10 @@ class Microaggregate(Transform):
             return expr.over(*by) if by else expr
 
         v = pl.col(value)
-        # position among the stratum's sorted values (ties in row order), and how many there are
-        rank = over(v.rank("ordinal"), *self.within)
+        tie = ctx.draws(self, column, self.key, self.seed).bits()
+        # position among the stratum's sorted values (ties by a keyed number), and how many
+        keyed = pl.when(v.is_not_null()).then(pl.struct(v, tie))
+        rank = over(keyed.rank("ordinal"), *self.within)
         size = over(v.count(), *self.within)
         groups = pl.max_horizontal(size // self.k, pl.lit(1, dtype=pl.UInt32))
         stat = v.mean() if self.statistic == "mean" else v.median()

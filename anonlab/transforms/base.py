@@ -29,10 +29,14 @@ import polars as pl
 from anonlab._validation import dtype_name
 from anonlab.errors import ParameterError, RecipeError, TransformError
 from anonlab.keys import Key, KeyRef, describe_key_ref, resolve_key
+from anonlab.randomness import Draws, derive_key, fresh_secret, record_fingerprint, seed_secret
 
 __all__ = ["Context", "Transform", "dtype_family"]
 
+_TOKEN_SALT = b"anonlab/tokens/v1"
+
 Family = Literal["string", "integer", "float", "decimal", "temporal", "boolean", "other"]
+Linkage = Literal["recompute", "suppress", "tolerance", "nearest", "exact", "hidden"]
 
 
 def dtype_family(dtype: pl.DataType) -> Family:
@@ -62,31 +66,97 @@ class Context:
     ----------
     schema : polars.Schema
         The schema of the frame as the step sees it.
-    seed : int
-        The recipe's seed; each random step derives its own stream from it and its position.
+    seed : int or None
+        The recipe's test seed: random steps without a key or seed of their own draw from it,
+        replayably (see :mod:`anonlab.randomness`). None (the default) means fresh randomness.
     step : int
         The position of the running step in the recipe.
+    occurrence : int
+        How many earlier steps of the recipe applied the same op to the same column (so that
+        two such steps draw different numbers).
     side_outputs : dict
         Tables a step produces beside the frame (a pseudonym lookup table), by name. They are
         written only where the caller asks.
+    release : str or None
+        The scope of the tokens of this run: ``"release:<license id>"`` while
+        :func:`anonlab.export` makes a release, ``"family:<name>"`` for a declared family of
+        linkable releases, None otherwise. Keyed hashes, pseudonyms and date shifts then use a
+        key derived from the master key for this scope alone (:meth:`token_key`), so two
+        releases never share a token unless they belong to one family.
+    row_id : str or None
+        The hidden column holding each input record's fingerprint, which random steps key their
+        draws on; None outside a recipe, when the fingerprint is taken from the frame the step
+        sees.
+    attacker : bool
+        Run as a recipient without the secrets would: every key reference resolves to a fresh
+        random key of the attacker's own (the replay attack of :mod:`anonlab.evidence.replay`).
+    hidden : tuple of str
+        Columns the caller carries through the plan that are not part of the data.
     """
 
     schema: pl.Schema
-    seed: int = 0
+    seed: int | None = None
     step: int = 0
     side_outputs: dict[str, pl.DataFrame] = field(default_factory=dict)
+    release: str | None = None
+    row_id: str | None = None
+    occurrence: int = 0
+    attacker: bool = False
+    hidden: tuple[str, ...] = ()
     _keys: dict[int, bytes] = field(default_factory=dict, repr=False)
+    _fresh: bytes | None = field(default=None, repr=False)
 
     def key(self, ref: KeyRef) -> bytes:
-        """The key a reference points at (read once per run, kept only in memory)."""
+        """The key a reference points at (read once per run, kept only in memory).
+
+        In an attacker context every reference resolves to a random key of the attacker's own.
+        """
         slot = id(ref) if isinstance(ref, Key) else hash(ref)
         if slot not in self._keys:
-            self._keys[slot] = resolve_key(ref)
+            self._keys[slot] = fresh_secret() if self.attacker else resolve_key(ref)
         return self._keys[slot]
 
-    def step_seed(self, salt: int = 0) -> int:
-        """A seed for the running step, different per step and stable across runs."""
-        return (self.seed * 1_000_003 + self.step * 7_919 + salt) % (2**32)
+    def token_key(self, ref: KeyRef, purpose: str) -> bytes:
+        """The key of a token-making step (hash, pseudonymize, date shift) in this run.
+
+        Outside a release scope the master key itself, so ``Hash`` equals
+        ``hmac.new(key, value, "sha256")``; inside one (:attr:`release`), HKDF-SHA256 of the
+        master key for ``purpose`` and the scope, so each release (or family) has its own.
+        """
+        master = self.key(ref)
+        if self.release is None:
+            return master
+        return derive_key(master, _TOKEN_SALT, purpose, self.release)
+
+    def fresh(self) -> bytes:
+        """This run's fresh secret (32 bytes from the OS, drawn once per run, never written)."""
+        if self._fresh is None:
+            self._fresh = fresh_secret()
+        return self._fresh
+
+    def draws(
+        self, transform: Transform, column: str, key: KeyRef | None, seed: int | None
+    ) -> Draws:
+        """The keyed random numbers of ``transform`` on ``column`` in this run.
+
+        The master secret is the step's ``seed`` (replayable; tests only), else its ``key``,
+        else the recipe's test seed, else this run's fresh secret (:mod:`anonlab.randomness`).
+        """
+        if seed is not None:
+            master, replayable = seed_secret(seed), True
+        elif key is not None:
+            master, replayable = self.key(key), False
+        elif self.seed is not None:
+            master, replayable = seed_secret(self.seed), True
+        else:
+            master, replayable = self.fresh(), False
+        if self.row_id is not None:
+            row = pl.col(self.row_id)
+        else:
+            names = [c for c in self.schema.names() if c not in self.hidden]
+            row = record_fingerprint(names, self.schema)
+        return Draws.for_step(master, transform, column, self.occurrence, row,
+                              replayable=replayable)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,12 +174,27 @@ class Transform:
     hides_values : bool
         True when no original value of the column can survive the transform (drop, redact,
         hash, pseudonymize, mask): what property tests and the Safe Harbor check rely on.
+    random : bool
+        True when the transform draws random numbers (:meth:`Context.draws`); the replay attack
+        (:mod:`anonlab.evidence.replay`) re-runs every such step as a recipient would.
+    linkage : {"recompute", "suppress", "tolerance", "nearest", "exact", "hidden"}
+        How an attacker who knows a record's original value matches it against this step's
+        output (:mod:`anonlab.evidence.view`): ``"recompute"``, the step is a public,
+        deterministic function the attacker applies too (generalize, round, mask); ``"suppress"``,
+        values stay or become suppressed wildcards; ``"tolerance"``, a bounded perturbation
+        matched within :meth:`tolerance` (noise, date shift); ``"nearest"``, values replaced by a
+        nearby group value (microaggregation); ``"exact"``, values randomly swapped, matched as
+        if unchanged (PRAM); ``"hidden"``, nothing of the value can be matched (keyed codes,
+        shuffling). A transform of your own is taken as ``"recompute"``, the strongest attacker,
+        unless it says otherwise.
     """
 
     op: ClassVar[str] = ""
     scope: ClassVar[Literal["row", "frame"]] = "row"
     accepts: ClassVar[frozenset[str]] = frozenset({"any"})
     hides_values: ClassVar[bool] = False
+    random: ClassVar[bool] = False
+    linkage: ClassVar[Linkage] = "recompute"
 
     def __post_init__(self) -> None:
         self.validate()
@@ -153,6 +238,11 @@ class Transform:
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         """Apply to ``column`` of ``lf``; row transforms replace the column with :meth:`expr`."""
         return lf.with_columns(self.expr(column, ctx).alias(column))
+
+    def tolerance(self, column: str, dtype: pl.DataType) -> float:
+        """For ``linkage = "tolerance"``: how far (in the column's units, days for dates) an
+        output may lie from its input and still be matched by an attacker (0 otherwise)."""
+        return 0.0
 
     def output_column(self, column: str) -> str | None:
         """The column this step leaves behind (None when it removes the column)."""

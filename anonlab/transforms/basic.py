@@ -31,6 +31,7 @@ class Drop(Transform):
     op = "drop"
     scope = "frame"
     hides_values = True
+    linkage = "hidden"
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         return lf.drop(column)
@@ -54,6 +55,7 @@ class Redact(Transform):
 
     op = "redact"
     hides_values = True
+    linkage = "hidden"
     value: str = "[REDACTED]"
     nulls: bool = False
 

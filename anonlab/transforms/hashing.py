@@ -267,6 +267,7 @@ class Hash(Transform):
 
     op = "hash"
     hides_values = True
+    linkage = "hidden"
     key: KeyRef | None = "env:ANONLAB_KEY"
     algorithm: str = "hmac-sha256"
     length: int = 16
@@ -309,7 +310,7 @@ class Hash(Transform):
             )
             key = None
         else:
-            key = ctx.key(self.key)
+            key = ctx.token_key(self.key, "hash")
         prefix = self.salt.encode() + SEPARATOR if self.salt else b""
         batch = _HashBatch(_Digester(key, self.algorithm, prefix), self.encoding, self.length)
         text = _text(column, ctx.schema.get(column))
@@ -439,6 +440,7 @@ class Pseudonymize(Transform):
     op = "pseudonymize"
     scope = "frame"
     hides_values = True
+    linkage = "hidden"
     key: KeyRef = "env:ANONLAB_KEY"
     style: str = "sequential"
     prefix: str = "ID-"
@@ -460,7 +462,8 @@ class Pseudonymize(Transform):
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         schema = lf.collect_schema()
-        digester = _Digester(ctx.key(self.key), "hmac-sha256", PSEUDONYM_CONTEXT + SEPARATOR)
+        key = ctx.token_key(self.key, "pseudonymize")
+        digester = _Digester(key, "hmac-sha256", PSEUDONYM_CONTEXT + SEPARATOR)
         tokens = _Tokens(digester, self.style, self.prefix, self.digits, column)
         join_key = fresh_name(schema.names(), "__anonlab_pseudonym_value")
         token = fresh_name(schema.names(), "__anonlab_pseudonym_token")

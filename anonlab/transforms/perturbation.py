@@ -11,19 +11,17 @@
 
 Randomness
 ----------
-The random steps draw their numbers inside polars, so they run lazily and streaming and give the
-same result however polars splits the work. Row ``i`` of the frame the step sees gets the
-uniform number ``u = (splitmix64(i * 0x9E3779B97F4A7C15 + s) >> 11 + 0.5) / 2**53`` in (0, 1),
-where ``s`` mixes the step's seed and a stream number; splitmix64 runs on UInt64 columns, whose
-multiplication and addition wrap modulo ``2**64`` in polars (tested). :func:`uniform` is that
-expression; :func:`splitmix64` the Python reference.
+Noise, shuffling and PRAM draw their numbers from :meth:`Context.draws
+<anonlab.transforms.Context.draws>`: a keyed pseudo-random function of each input record
+(:mod:`anonlab.randomness`). With ``key="env:NAME"`` (or ``file:`` or an :class:`~anonlab.Key`)
+the same key, data and recipe give the same result in every run, eagerly, lazily and streaming,
+whatever the row order or batching; without a key each run draws fresh numbers from the operating
+system, which are never written. Either way a recipient holding the recipe cannot replay them.
 
-A step without a ``seed`` takes :meth:`Context.step_seed`, which differs per recipe step. The
-numbers depend on the seed and the row's position only: two steps with the same explicit seed draw
-the same numbers (the same noise, the same permutation), which keeps columns shuffled with one
-seed aligned; give different seeds for independent draws. They are not cryptographic: the seed
-(in the recipe) reproduces them. :class:`DateShift`, whose offsets must stay secret, uses a keyed
-BLAKE2b instead.
+``seed`` is for reproducible tests only: it replaces the secret by a number written in the recipe,
+which anyone can replay, so :func:`anonlab.export` refuses a release made with one (its replay
+attack recovers the perturbation). :class:`DateShift` keys its offsets on the individual's id with
+a keyed BLAKE2b instead, so that all the dates of one person move together.
 """
 
 from __future__ import annotations
@@ -32,111 +30,25 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
 from anonlab._validation import check_int, check_one_of, fresh_name
 from anonlab.errors import ColumnNotFoundError, ParameterError, TransformError
 from anonlab.keys import KeyRef, check_key_ref
-from anonlab.transforms._params import column_list, decimals, input_dtype, is_integral, is_number
+from anonlab.randomness import Draws
+from anonlab.transforms._params import (
+    check_randomness,
+    column_list,
+    decimals,
+    input_dtype,
+    is_integral,
+    is_number,
+)
 from anonlab.transforms.base import Context, Transform, dtype_family
 from anonlab.transforms.registry import builtin
 
-__all__ = ["DateShift", "Noise", "Pram", "Shuffle", "splitmix64", "uniform"]
-
-_MASK = 2**64 - 1
-_GAMMA = 0x9E3779B97F4A7C15
-_M1 = 0xBF58476D1CE4E5B9
-_M2 = 0x94D049BB133111EB
-
-
-# -- randomness ------------------------------------------------------------------------------------
-def splitmix64(z: int) -> int:
-    """The splitmix64 finalizer of a 64-bit integer (Python reference of :func:`_mix`).
-
-    Examples
-    --------
-    >>> hex(splitmix64(0x9E3779B97F4A7C15))
-    '0xe220a8397b1dcdaf'
-    """
-    z &= _MASK
-    z = ((z ^ (z >> 30)) * _M1) & _MASK
-    z = ((z ^ (z >> 27)) * _M2) & _MASK
-    return z ^ (z >> 31)
-
-
-def _u64(value: int) -> pl.Expr:
-    return pl.lit(value, dtype=pl.UInt64)
-
-
-def _shr(z: pl.Expr, bits: int) -> pl.Expr:
-    """``z >> bits`` for UInt64 (polars has no shift operator; floor division is exact)."""
-    return z // _u64(1 << bits)
-
-
-def _mix(z: pl.Expr) -> pl.Expr:
-    """splitmix64's finalizer on a UInt64 expression (wrapping multiplication)."""
-    z = (z ^ _shr(z, 30)) * _u64(_M1)
-    z = (z ^ _shr(z, 27)) * _u64(_M2)
-    return z ^ _shr(z, 31)
-
-
-def _base(seed: int, stream: int) -> int:
-    """The 64-bit offset of one random stream of one seed."""
-    return splitmix64(splitmix64(seed) ^ splitmix64(stream + 1))
-
-
-def random_bits(index: pl.Expr, seed: int, stream: int = 0) -> pl.Expr:
-    """64 random bits (UInt64) per row ``index`` for ``seed`` and ``stream``.
-
-    ``splitmix64(index * 0x9E3779B97F4A7C15 + base)``, ``base`` mixing ``seed`` and ``stream``,
-    all modulo ``2**64``.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> pl.select(random_bits(pl.int_range(3), seed=0)).to_series().dtype
-    UInt64
-    """
-    counter = index.cast(pl.UInt64) * _u64(_GAMMA) + _u64(_base(seed, stream))
-    return _mix(counter)
-
-
-def uniform(index: pl.Expr, seed: int, stream: int = 0) -> pl.Expr:
-    """A uniform number in the open interval (0, 1) per row ``index``, as a polars expression.
-
-    Parameters
-    ----------
-    index : polars.Expr
-        Distinct non-negative integers, one per row (the row's position).
-    seed : int
-        The seed; different seeds give unrelated numbers.
-    stream : int, default 0
-        Several independent numbers per row for one seed (0, 1, ...).
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> u = pl.select(uniform(pl.int_range(5), seed=1)).to_series()
-    >>> bool(((u > 0) & (u < 1)).all())
-    True
-    """
-    top53 = _shr(random_bits(index, seed, stream), 11).cast(pl.Float64)
-    return (top53 + 0.5) * 2.0**-53
-
-
-def _row_index() -> pl.Expr:
-    return pl.int_range(pl.len(), dtype=pl.UInt64)
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-def _check_seed(t: Any) -> None:
-    check_int(t.seed, "seed", type(t).__name__, min_value=0, allow_none=True)
-
-
-def _seed(t: Any, ctx: Context) -> int:
-    return ctx.step_seed() if t.seed is None else t.seed
+__all__ = ["DateShift", "Noise", "Pram", "Shuffle"]
 
 
 # -- noise -----------------------------------------------------------------------------------------
@@ -145,10 +57,11 @@ def _seed(t: Any, ctx: Context) -> int:
 class Noise(Transform):
     """Add random noise to numbers: Laplace or Gaussian, in the data's units.
 
-    Each value ``x`` becomes ``x + e`` with ``e`` drawn independently per row: Laplace with scale
-    ``b = scale`` (variance ``2 b**2``; by inverse CDF) or Gaussian with standard deviation
-    ``sigma = scale`` (Box-Muller). The draws come from the seed and the row's position (see the
-    module documentation), so a seed gives the same result eagerly, lazily and streaming.
+    Each value ``x`` becomes ``x + e`` with ``e`` drawn independently per record: Laplace with
+    scale ``b = scale`` (variance ``2 b**2``; by inverse CDF) or Gaussian with standard deviation
+    ``sigma = scale`` (Box-Muller). The draws are a keyed function of the record (see the module
+    documentation): with a ``key`` the same key and data give the same result eagerly, lazily and
+    streaming; without one every run draws afresh. A recipient cannot replay them.
 
     Then, in this order: ``round_to`` rounds to a multiple (halves away from zero) and ``clip``
     bounds the result, so clipped values lie exactly within the bounds.
@@ -166,8 +79,13 @@ class Noise(Transform):
         The noise distribution (centred on 0).
     scale : float
         Laplace ``b`` or Gaussian ``sigma``; positive, in the column's units.
+    key : str or Key, optional
+        The secret the draws are keyed with (``"env:NAME"``, ``"file:PATH"`` or a
+        :class:`~anonlab.Key`), for reproducible releases. Without it each run draws fresh
+        numbers that are never written.
     seed : int, optional
-        Non-negative seed; by default the recipe step's seed (``ctx.step_seed()``).
+        A public seed instead of a secret, for reproducible tests only: anyone holding the
+        recipe replays the noise, so :func:`anonlab.export` refuses a release made with one.
     clip : (float, float), optional
         ``(lower, upper)`` bounds of the output, ``lower < upper``.
     round_to : float, optional
@@ -189,8 +107,11 @@ class Noise(Transform):
 
     op = "noise"
     accepts = frozenset({"integer", "float"})
+    random = True
+    linkage = "tolerance"
     distribution: str
     scale: float
+    key: KeyRef | None = None
     seed: int | None = None
     clip: tuple[float, float] | None = None
     round_to: float | None = None
@@ -200,7 +121,7 @@ class Noise(Transform):
         check_one_of(self.distribution, "distribution", owner, ("laplace", "gaussian"))
         if not is_number(self.scale) or self.scale <= 0:
             raise self._bad("scale", "a positive number (Laplace b or Gaussian sigma)", self.scale)
-        _check_seed(self)
+        check_randomness(self)
         if self.clip is not None:
             wanted = "a pair (lower, upper) of finite numbers with lower < upper, or None"
             clip = self.clip
@@ -213,17 +134,22 @@ class Noise(Transform):
         if self.round_to is not None and (not is_number(self.round_to) or self.round_to <= 0):
             raise self._bad("round_to", "a positive number or None", self.round_to)
 
+    def tolerance(self, column: str, dtype: pl.DataType) -> float:
+        """How far an output lies from its input in 99.9% of records (plus half the rounding):
+        ``b ln(1000)`` for Laplace, ``3.29 sigma`` for Gaussian."""
+        spread = self.scale * (math.log(1000.0) if self.distribution == "laplace" else 3.2905)
+        return spread + (self.round_to / 2 if self.round_to is not None else 0.0)
+
     def expr(self, column: str, ctx: Context) -> pl.Expr:
         dtype = input_dtype(self, column, ctx)
-        seed = _seed(self, ctx)
-        index = _row_index()
+        draws = ctx.draws(self, column, self.key, self.seed)
         x = pl.col(column).cast(pl.Float64)
         if self.distribution == "laplace":
-            v = uniform(index, seed, 0) - 0.5
+            v = draws.uniform(0) - 0.5
             e = -self.scale * v.sign() * (1.0 - 2.0 * v.abs()).log()
         else:
-            radius = (-2.0 * uniform(index, seed, 1).log()).sqrt()
-            e = self.scale * radius * (2.0 * math.pi * uniform(index, seed, 2)).cos()
+            radius = (-2.0 * draws.uniform(1).log()).sqrt()
+            e = self.scale * radius * (2.0 * math.pi * draws.uniform(2)).cos()
         out = x + e
         if self.round_to is not None:
             q = (out / self.round_to).round(0, mode="half_away_from_zero") * self.round_to
@@ -262,7 +188,10 @@ class DateShift(Transform):
     polars casts it to String, so an Int64 id ``7`` and a String id ``"7"`` get the same offset)
     taken modulo the number of possible offsets. Without the key the offsets cannot be
     recomputed; the same key and ``by`` give the same offsets in every date column and every run.
-    A polars hash is not used: it is not a keyed cryptographic function.
+    A polars hash is not used: it is not a keyed cryptographic function. Inside a release made by
+    :func:`anonlab.export` the BLAKE2b key is derived from ``key`` for that release alone
+    (:meth:`Context.token_key <anonlab.transforms.Context.token_key>`), so two releases shift
+    the same person by different offsets and cannot be joined on the shifted dates.
 
     :meth:`apply` hashes each distinct ``by`` value once (a Python loop over the distinct
     individuals, not over rows) and joins the offsets back in the lazy query; :meth:`expr`
@@ -298,6 +227,8 @@ class DateShift(Transform):
 
     op = "date_shift"
     accepts = frozenset({"temporal"})
+    random = True
+    linkage = "tolerance"
     by: str
     max_days: int
     exclude_zero: bool = True
@@ -311,6 +242,10 @@ class DateShift(Transform):
         if not isinstance(self.exclude_zero, bool):
             raise self._bad("exclude_zero", "a bool", self.exclude_zero)
         check_key_ref(self.key, owner)
+
+    def tolerance(self, column: str, dtype: pl.DataType) -> float:
+        """Dates move by at most ``max_days`` days."""
+        return float(self.max_days)
 
     def offsets(self, ids: pl.Series, key: bytes) -> pl.Series:
         """The offset in days (Int32) of each value of ``ids`` (cast to String; nulls too).
@@ -377,13 +312,13 @@ class DateShift(Transform):
     def expr(self, column: str, ctx: Context) -> pl.Expr:
         """The shifted column; the offsets are hashed per distinct ``by`` value of each batch."""
         dtype = self._check(column, ctx)
-        key = ctx.key(self.key)
+        key = ctx.token_key(self.key, "date_shift")
         return self._shifted(pl.col(column), self._days(pl.col(self.by), key), dtype)
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         """Shift ``column``, hashing each distinct ``by`` value once (a join in the query)."""
         dtype = self._check(column, ctx)
-        key = ctx.key(self.key)
+        key = ctx.token_key(self.key, "date_shift")
         names = lf.collect_schema().names()
         ident, days = fresh_name(names, "__date_shift_id"), fresh_name(names, "__date_shift_days")
         with_id = lf.with_columns(pl.col(self.by).cast(pl.String).alias(ident))
@@ -405,17 +340,26 @@ class DateShift(Transform):
 class Shuffle(Transform):
     """Permute a column's values across rows, leaving every other column in place.
 
-    The permutation is drawn from the seed (each row gets 64 random bits from its position;
-    the column's values are reordered by them), so a seed gives the same result every run, and
-    several columns shuffled with the same seed (and ``within``) move together. Nulls stay where
-    they are: only the non-null values are permuted, among the non-null rows.
+    The permutation is keyed on the records, not their positions: within each group, rows are
+    ranked by one keyed random number and values by another, and the row ranked ``i`` receives
+    the value ranked ``i`` (see the module documentation). So the result does not depend on the
+    row order, and with a ``key`` it is the same in every run; without one each run shuffles
+    afresh. Nulls stay where they are: only the non-null values are permuted, among the non-null
+    rows. Columns named in ``together`` move with the column, so their values stay paired with
+    it (a null of the step's column keeps its row's ``together`` values in place too).
 
     Parameters
     ----------
+    key : str or Key, optional
+        The secret the permutation is keyed with, for reproducible releases; without it each run
+        draws a fresh permutation that is never written.
     seed : int, optional
-        Non-negative seed; by default the recipe step's seed.
+        A public seed instead of a secret, for reproducible tests only (replayable: refused by
+        :func:`anonlab.export`).
     within : tuple of str, default ()
         Shuffle separately inside each group of these columns' values (a null is a group).
+    together : tuple of str, default ()
+        Other columns permuted by the same permutation.
 
     Examples
     --------
@@ -430,34 +374,41 @@ class Shuffle(Transform):
 
     op = "shuffle"
     scope = "frame"
+    random = True
+    linkage = "hidden"
+    key: KeyRef | None = None
     seed: int | None = None
     within: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()
 
     def validate(self) -> None:
-        _check_seed(self)
+        check_randomness(self)
         self._set("within", column_list(self, "within", self.within, allow_empty=True))
+        self._set("together", column_list(self, "together", self.together, allow_empty=True))
+        shared = sorted(set(self.within) & set(self.together))
+        if shared:
+            raise self._bad("together", "columns that are not also in 'within'", shared)
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         schema = lf.collect_schema()
-        for name in (column, *self.within):
+        for name in (column, *self.within, *self.together):
             if name not in schema:
                 raise ColumnNotFoundError(name, schema.names(), where="shuffle")
         self.check_input(column, schema[column])
-        if column in self.within:
+        if column in self.within or column in self.together:
             raise TransformError(
-                f"The 'shuffle' step on column {column!r} names that column in 'within'. "
-                "Shuffle inside groups of other columns."
+                f"The 'shuffle' step on column {column!r} names that column in 'within' or "
+                "'together'. Shuffle inside groups of other columns, with other columns."
             )
-        index = fresh_name(schema.names(), "__shuffle_index")
-        order = random_bits(pl.col(index), _seed(self, ctx))
+        draws = ctx.draws(self, column, self.key, self.seed)
         groups = [*self.within, pl.col(column).is_null()]
-        # the values reordered by their random bits, placed back on the group's rows in order
-        shuffled = pl.col(column).sort_by(order, pl.col(index)).over(groups)
-        return (
-            lf.with_row_index(index)
-            .with_columns(shuffled.alias(column))
-            .drop(index)
-        )
+        # row ranked i (by one keyed number) receives the value ranked i (by another)
+        rank = draws.bits(0).rank("ordinal") - 1
+        moved = [
+            pl.col(name).sort_by(draws.bits(1)).gather(rank).over(groups).alias(name)
+            for name in (column, *self.together)
+        ]
+        return lf.with_columns(moved)
 
 
 # -- pram ------------------------------------------------------------------------------------------
@@ -469,7 +420,8 @@ class Pram(Transform):
     Each value is replaced at random according to a transition matrix: value ``a`` becomes ``b``
     with probability ``matrix[a][b]``. Or, with ``retain``, a value is kept with that
     probability and otherwise replaced by one of the *other* categories present in the column
-    (at this step), each equally likely. Draws come from the seed and the row's position.
+    (at this step), each equally likely. The draws are a keyed function of the record (see the
+    module documentation): reproducible with a ``key``, fresh every run without one.
 
     A String column stays String, a Categorical stays Categorical and an Enum stays the same
     Enum (every category the matrix can produce must be one of the Enum's). Nulls stay null.
@@ -485,8 +437,12 @@ class Pram(Transform):
     retain : float, optional
         The probability, from 0 to 1, that a value is kept. Exactly one of ``matrix`` and
         ``retain``. A column with a single category is left as it is.
+    key : str or Key, optional
+        The secret the draws are keyed with, for reproducible releases; without it each run
+        draws afresh.
     seed : int, optional
-        Non-negative seed; by default the recipe step's seed.
+        A public seed instead of a secret, for reproducible tests only (replayable: refused by
+        :func:`anonlab.export`).
 
     Examples
     --------
@@ -502,8 +458,11 @@ class Pram(Transform):
 
     op = "pram"
     accepts = frozenset({"string"})
+    random = True
+    linkage = "exact"
     matrix: dict[str, dict[str, float]] | None = None
     retain: float | None = None
+    key: KeyRef | None = None
     seed: int | None = None
 
     def __hash__(self) -> int:  # the matrix is a dict; hash its items
@@ -512,7 +471,7 @@ class Pram(Transform):
             if self.matrix is None
             else tuple((a, tuple(row.items())) for a, row in self.matrix.items())
         )
-        return hash((self.op, matrix, self.retain, self.seed))
+        return hash((self.op, matrix, self.retain, self.key, self.seed))
 
     def validate(self) -> None:
         owner = type(self).__name__
@@ -522,7 +481,7 @@ class Pram(Transform):
                 f"{owner} takes exactly one of 'matrix' (transition probabilities) and 'retain' "
                 f"(the probability of keeping a value). Got {got}."
             )
-        _check_seed(self)
+        check_randomness(self)
         if self.retain is not None:
             ok = is_number(self.retain) and 0 <= self.retain <= 1
             if not ok:
@@ -593,7 +552,7 @@ class Pram(Transform):
 
     def _expr(self, column: str, ctx: Context, *, strict: bool) -> pl.Expr:
         dtype = input_dtype(self, column, ctx)
-        seed = _seed(self, ctx)
+        draws = ctx.draws(self, column, self.key, self.seed)
         text = pl.col(column).cast(pl.String)
         if self.matrix is not None:
             if strict:
@@ -601,9 +560,9 @@ class Pram(Transform):
                     lambda s: self._checked(s, column), return_dtype=pl.String,
                     is_elementwise=True,
                 )
-            out = self._by_matrix(text, uniform(_row_index(), seed, 0))
+            out = self._by_matrix(text, draws.uniform(0))
         else:
-            out = self._by_retain(text, seed)
+            out = self._by_retain(text, draws)
         out = pl.when(text.is_not_null()).then(out)
         return out if dtype == pl.String else out.cast(dtype)
 
@@ -647,17 +606,16 @@ class Pram(Transform):
         j = pl.min_horizontal(j, pl.lit(pl.Series(lasts, dtype=pl.Int64)).gather(source))
         return pl.lit(pl.Series(targets, dtype=pl.String)).gather(j)
 
-    def _by_retain(self, text: pl.Expr, seed: int) -> pl.Expr:
+    def _by_retain(self, text: pl.Expr, draws: Draws) -> pl.Expr:
         assert self.retain is not None
-        index = _row_index()
         categories = text.drop_nulls().unique().sort()
         # not categories.len(): polars 2.1 then shares an unsorted unique() with the gather below
         m = text.drop_nulls().n_unique().cast(pl.Int64)
         position = categories.search_sorted(text).cast(pl.Int64)
         # one of the m - 1 other categories, uniformly: skip over the value's own position
-        j = (uniform(index, seed, 2) * (m - 1)).floor().cast(pl.Int64)
+        j = (draws.uniform(2) * (m - 1)).floor().cast(pl.Int64)
         j = pl.min_horizontal(j, m - 2)
         j = pl.when(j >= position).then(j + 1).otherwise(j)
         other = categories.gather(pl.when((m >= 2) & text.is_not_null()).then(j))
-        keep = (uniform(index, seed, 1) < self.retain) | (m < 2)
+        keep = (draws.uniform(1) < self.retain) | (m < 2)
         return pl.when(keep).then(text).otherwise(other)

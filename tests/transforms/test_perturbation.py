@@ -1,4 +1,8 @@
-"""Perturbation: noise, date shifting, shuffling and PRAM, all seeded and computed in polars."""
+"""Perturbation: noise, date shifting, shuffling and PRAM, keyed and computed in polars.
+
+The draws themselves (keyed, per record, not replayable) are pinned in tests/test_randomness.py;
+here a test seed (``Context(seed=0)``) makes the transforms reproducible.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +23,7 @@ from anonlab.errors import (
 )
 from anonlab.keys import Key
 from anonlab.transforms import Context, Transform, transform_from_dict
-from anonlab.transforms.perturbation import (
-    DateShift,
-    Noise,
-    Pram,
-    Shuffle,
-    random_bits,
-    splitmix64,
-    uniform,
-)
+from anonlab.transforms.perturbation import DateShift, Noise, Pram, Shuffle
 
 NAN = float("nan")
 INF = float("inf")
@@ -68,43 +64,6 @@ def engines_agree(t: Transform, frame: pl.DataFrame, column: str = "v") -> pl.Da
     return eager
 
 
-# -- the random numbers ----------------------------------------------------------------------------
-def test_uint64_arithmetic_wraps_in_polars() -> None:
-    # splitmix64 needs multiplication and addition modulo 2**64; polars must not overflow-check
-    big = pl.Series([2**64 - 1, 2**63 + 5, 3], dtype=pl.UInt64)
-    factor = 0xBF58476D1CE4E5B9
-    got = pl.select(pl.lit(big) * pl.lit(factor, dtype=pl.UInt64)).to_series().to_list()
-    assert got == [(v * factor) % 2**64 for v in big.to_list()]
-    got = pl.select(pl.lit(big) + pl.lit(2**64 - 1, dtype=pl.UInt64)).to_series().to_list()
-    assert got == [(v + 2**64 - 1) % 2**64 for v in big.to_list()]
-
-
-def test_polars_bits_match_the_python_reference() -> None:
-    from anonlab.transforms.perturbation import _base
-
-    index = [*range(50), 2**32 + 7, 2**40]
-    got = pl.select(random_bits(pl.lit(pl.Series(index, dtype=pl.UInt64)), seed=9, stream=2))
-    gamma = 0x9E3779B97F4A7C15
-    expected = [splitmix64((i * gamma + _base(9, 2)) % 2**64) for i in index]
-    assert got.to_series().to_list() == expected
-
-
-def test_uniform_numbers() -> None:
-    u = pl.select(uniform(pl.int_range(N), seed=1)).to_series()
-    assert u.dtype == pl.Float64
-    assert u.min() > 0 and u.max() < 1  # type: ignore[operator]
-    assert abs(u.mean() - 0.5) < 0.01  # type: ignore[operator]
-    assert abs(u.var() - 1 / 12) < 0.002  # type: ignore[operator]
-    # ten equal bins hold about N / 10 each
-    bins = (u * 10).floor().value_counts().get_column("count")
-    assert bins.len() == 10 and (bins - N / 10).abs().max() < 0.05 * N / 10  # type: ignore[operator]
-    # another seed, another stream: unrelated numbers
-    other = pl.select(uniform(pl.int_range(N), seed=2)).to_series()
-    assert abs(pl.DataFrame({"a": u, "b": other}).select(pl.corr("a", "b")).item()) < 0.02
-    stream = pl.select(uniform(pl.int_range(N), seed=1, stream=1)).to_series()
-    assert not stream.equals(u)
-
-
 # -- noise -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("distribution", "scale", "std", "mean_abs"),
@@ -140,12 +99,24 @@ def test_noise_is_deterministic_and_equal_across_engines(distribution: str) -> N
     assert (other["v"] != first["v"]).mean() > 0.99  # type: ignore[operator]
 
 
-def test_noise_without_a_seed_uses_the_step_seed() -> None:
-    t = Noise(distribution="laplace", scale=1.0)
-    frame = {"v": [0.0] * 100}
-    assert run(t, frame, seed=1, step=2).equals(run(t, frame, seed=1, step=2))
-    assert not run(t, frame, seed=1, step=2).equals(run(t, frame, seed=1, step=3))
-    assert not run(t, frame, seed=1, step=2).equals(run(t, frame, seed=2, step=2))
+def test_noise_draws_from_its_key_or_afresh() -> None:
+    frame = pl.DataFrame({"v": [0.0] * 100, "id": range(100)})
+    fresh = Noise(distribution="laplace", scale=1.0)
+    # no key, no seed: every run draws new noise, which nothing written can reproduce
+    lf = frame.lazy()
+    first = fresh.apply(lf, "v", Context(schema=lf.collect_schema())).collect()
+    second = fresh.apply(lf, "v", Context(schema=lf.collect_schema())).collect()
+    assert (first["v"] != second["v"]).all()
+    # a key reproduces the noise in every run; another key draws other noise
+    keyed = Noise(distribution="laplace", scale=1.0, key=KEY)
+    a = keyed.apply(lf, "v", Context(schema=lf.collect_schema())).collect()
+    assert keyed.apply(lf, "v", Context(schema=lf.collect_schema())).collect().equals(a)
+    other = Noise(distribution="laplace", scale=1.0, key=Key("another key that is long enough"))
+    assert (other.apply(lf, "v", Context(schema=lf.collect_schema())).collect()["v"]
+            != a["v"]).all()
+    # the recipe's test seed stands in when the step has neither
+    assert run(fresh, frame, seed=1).equals(run(fresh, frame, seed=1))
+    assert not run(fresh, frame, seed=1).equals(run(fresh, frame, seed=2))
 
 
 @pytest.mark.parametrize(
@@ -336,11 +307,26 @@ def test_shuffle_permutes_one_column() -> None:
     assert not run(Shuffle(seed=2), frame).equals(out)
 
 
-def test_same_seed_moves_columns_together() -> None:
-    frame = pl.DataFrame({"a": range(100), "b": [i * 10 for i in range(100)]})
-    once = run(Shuffle(seed=5), frame, "a")
-    both = run(Shuffle(seed=5), once, "b")
-    assert (both["b"] == both["a"] * 10).all()
+def test_together_moves_columns_with_the_column() -> None:
+    frame = pl.DataFrame({"a": range(100), "b": [i * 10 for i in range(100)], "c": range(100)})
+    out = run(Shuffle(seed=5, together=("b",)), frame, "a")
+    assert (out["b"] == out["a"] * 10).all()
+    assert out["c"].equals(frame["c"]) and (out["a"] != frame["a"]).mean() > 0.9
+    with pytest.raises(ColumnNotFoundError, match="'z'"):
+        run(Shuffle(together=("z",)), frame, "a")
+    with pytest.raises(ParameterError, match="'together' parameter of Shuffle"):
+        Shuffle(within=("c",), together=("c",))
+
+
+def test_shuffle_does_not_depend_on_the_row_order() -> None:
+    frame = pl.DataFrame({"v": range(1000), "k": [i % 7 for i in range(1000)]})
+    out = run(Shuffle(seed=2, within=("k",)), frame)
+    reordered = frame.sample(fraction=1.0, shuffle=True, seed=9)
+    again = run(Shuffle(seed=2, within=("k",)), reordered)
+    # each record (its other columns) receives the same value whatever the order
+    pairs = out.with_columns(orig=frame["v"]).sort("orig")
+    pairs_again = again.with_columns(orig=reordered["v"]).sort("orig")
+    assert pairs["v"].equals(pairs_again["v"])
 
 
 def test_shuffle_within_groups() -> None:
@@ -500,6 +486,9 @@ def test_pram_faults() -> None:
         (DateShift, {"by": "id", "max_days": 3, "exclude_zero": 1}, "'exclude_zero' parameter"),
         (DateShift, {"by": "id", "max_days": 3, "key": "secret"}, "'key' parameter of DateShift"),
         (Shuffle, {"seed": -1}, "'seed' parameter of Shuffle"),
+        (Shuffle, {"seed": 1, "key": "env:K"}, "'key' .* or a 'seed' .* not both"),
+        (Noise, {"distribution": "laplace", "scale": 1, "key": "k"}, "'key' parameter of Noise"),
+        (Pram, {"retain": 0.5, "seed": 1, "key": "env:K"}, "not both"),
         (Shuffle, {"within": 3}, "'within' parameter of Shuffle"),
         (Shuffle, {"within": ("a", "a")}, "'within' parameter"),
         (Pram, {}, "exactly one of 'matrix'.*Got neither"),
@@ -536,6 +525,8 @@ def test_matrix_rows_may_sum_within_tolerance() -> None:
         DateShift(by="id", max_days=7, exclude_zero=False, key="file:/tmp/key"),
         Shuffle(),
         Shuffle(seed=3, within=("sex", "region")),
+        Shuffle(key="env:ANONLAB_KEY", together=("tax",)),
+        Noise(distribution="laplace", scale=5.0, key="file:/tmp/key"),
         Pram(retain=0.8, seed=3),
         Pram(matrix=MATRIX),
     ],
