@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
+import numpy as np
 import polars as pl
 
 from anonlab.errors import ParameterError
@@ -168,9 +169,19 @@ class CheckContext:
     original_profile : Profile or None
         The profile of the frame before anonymization.
     original : polars.DataFrame or None
-        The frame before anonymization (used only by the dictionary attack).
+        The frame before anonymization: the attacks of :mod:`anonlab.licensing.attacks` and
+        the dictionary attack use it.
     at : datetime
         The time the assessment is made (ages implied by birth years are computed at it).
+    rows : numpy array or None
+        For each row of ``frame``, the row of ``original`` it came from (:func:`anonlab.export`
+        knows it); None means row ``i`` is row ``i`` (which needs equal heights).
+    scope : str or None
+        The token scope the frame was made with (``"release:..."``, ``"family:<name>"``), None
+        for the master keys themselves (:meth:`anonlab.Recipe.apply` without ``release=``).
+    row_order : str or None
+        Why the rows were kept in their original order, when the licensor chose to; None when
+        the frame's order is simply what ships.
     """
 
     template: Template
@@ -181,6 +192,19 @@ class CheckContext:
     original_profile: Profile | None = None
     original: pl.DataFrame | None = None
     at: dt.datetime = field(default_factory=utcnow)
+    rows: np.ndarray | None = None
+    scope: str | None = None
+    row_order: str | None = None
+
+    def source_rows(self) -> np.ndarray | None:
+        """The original row of each row of the frame, or None when it cannot be known."""
+        if self.original is None:
+            return None
+        if self.rows is not None:
+            return self.rows
+        if self.original.height == self.frame.height:
+            return np.arange(self.frame.height)
+        return None
 
     def steps_for(self, column: str) -> list[Step]:
         """The recipe's steps on ``column``, in order."""
@@ -248,10 +272,16 @@ class CheckContext:
 
 class ComplianceCheck:
     """Base class of compliance checks. Subclasses set ``name`` and ``title`` and implement
-    :meth:`run`; register them with :func:`register_check`."""
+    :meth:`run`; register them with :func:`register_check`.
+
+    ``at_export = True`` marks a check of how :func:`anonlab.export` makes the release (its
+    per-release token keys, its secret row order): a preview (``check_compliance(...,
+    preview=True)``) of a frame made otherwise defers it to the export instead of failing it.
+    """
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
+    at_export: ClassVar[bool] = False
 
     def run(self, context: CheckContext) -> Check:
         """Judge the context; never raise for a failing frame, return a failing Check."""
@@ -292,7 +322,7 @@ def _builtin(cls: C) -> C:
 
 def registered_checks() -> dict[str, type[ComplianceCheck]]:
     """Every registered check by name."""
-    from anonlab.licensing import irreversibility, safe_harbor  # noqa: F401  (they register)
+    from anonlab.licensing import attacks, irreversibility, safe_harbor  # noqa: F401  (register)
 
     return dict(_CHECKS)
 
@@ -474,6 +504,9 @@ class ComplianceResult:
         can be issued).
     assessed_at : datetime
         When the checks ran (UTC).
+    deferred : tuple of str
+        Checks of a preview left to :func:`anonlab.export`, which makes the release they
+        judge (empty unless ``preview=True``).
     """
 
     template: str
@@ -481,6 +514,7 @@ class ComplianceResult:
     checks: tuple[Check, ...]
     status: Status
     assessed_at: dt.datetime
+    deferred: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -501,12 +535,18 @@ class ComplianceResult:
             "passed": self.passed,
             "assessed_at": format_time(self.assessed_at),
             "checks": [c.to_dict() for c in self.checks],
+            "deferred": list(self.deferred),
         }
 
     def summary(self) -> str:
         """One line per check."""
-        lines = [f"{self.template}: {'PASS' if self.passed else 'FAIL'} (status {self.status})"]
+        verdict = "PASS" if self.passed else "FAIL"
+        if self.deferred:
+            verdict += " so far (a preview)"
+        lines = [f"{self.template}: {verdict} (status {self.status})"]
         lines += [f"  [{'PASS' if c.passed else 'FAIL'}] {c.name}: {c.detail}" for c in self.checks]
+        lines += [f"  [at export] {name}: run by anonlab.export on the release it makes"
+                  for name in self.deferred]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -523,6 +563,10 @@ def check_compliance(
     original_profile: Profile | None = None,
     original: Any = None,
     at: dt.datetime | None = None,
+    rows: Any = None,
+    scope: str | None = None,
+    row_order: str | None = None,
+    preview: bool = False,
 ) -> ComplianceResult:
     """Run a template's required checks on an anonymized frame.
 
@@ -541,10 +585,23 @@ def check_compliance(
     original_profile : Profile, optional
         The profile of the frame before anonymization (what each column was).
     original : frame, optional
-        The frame before anonymization: its values feed the dictionary attack of the
-        ``irreversibility`` check. Never written anywhere.
+        The frame before anonymization: the attacks (replay, linkage, cross-release, the
+        dictionary attack) run against it. Never written anywhere. Without it the attack checks
+        cannot run and fail, saying so.
     at : datetime, optional
         When the assessment is made (default now); tz-aware.
+    rows : sequence of int, optional
+        For each row of ``frame``, the row of ``original`` it came from; by default row ``i``
+        is row ``i``.
+    scope : str, optional
+        The token scope ``frame`` was made with (``Recipe.apply(release=...)``); None for the
+        master keys themselves.
+    row_order : str, optional
+        Why ``frame`` keeps the original row order on purpose (recorded, not an error).
+    preview : bool, default False
+        ``frame`` is a preview (``recipe.apply``), not the release: checks of how
+        :func:`anonlab.export` makes the release (per-release token keys, a secret row order)
+        are deferred to it and listed in ``deferred`` rather than run.
 
     Returns
     -------
@@ -568,11 +625,27 @@ def check_compliance(
         if isinstance(before, pl.LazyFrame):
             before = before.collect()
     when = utcnow() if at is None else to_utc(at, path="at")
-    context = CheckContext(tpl, data, profile, recipe, report, original_profile, before, when)
+    mapping = None
+    if rows is not None:
+        mapping = np.asarray(rows, dtype=np.int64)
+        if mapping.ndim != 1 or len(mapping) != data.height:
+            raise ParameterError(
+                f"The 'rows' parameter of check_compliance must give one original row for each "
+                f"of the frame's {data.height:,} rows. Got {len(mapping):,} instead.")
+        if before is not None and len(mapping) and (
+                mapping.min() < 0 or mapping.max() >= before.height):
+            raise ParameterError(
+                "The 'rows' parameter of check_compliance names rows the original does not have.")
+    context = CheckContext(tpl, data, profile, recipe, report, original_profile, before, when,
+                           mapping, scope, row_order)
+    if not isinstance(preview, bool):
+        raise ParameterError("The 'preview' parameter of check_compliance must be True or False.")
     known = registered_checks()
-    results = tuple(known[name]().run(context) for name in tpl.required_checks)
+    deferred = tuple(n for n in tpl.required_checks if preview and known[n].at_export)
+    results = tuple(known[name]().run(context) for name in tpl.required_checks
+                    if name not in deferred)
     claimed = tpl.status(bool(context.pseudonymised()))
     passed = all(c.passed for c in results)
     status: Status = claimed if passed and claimed is not None else "identifiable"
-    return ComplianceResult(tpl.id, tpl.version, results, status, when)
+    return ComplianceResult(tpl.id, tpl.version, results, status, when, deferred)
 

@@ -30,13 +30,9 @@ digest is recorded.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import itertools
-from collections.abc import Callable, Iterable
-
 import polars as pl
 
+from anonlab.evidence.dictionary import ALGORITHMS, dictionary_attack, enumeration
 from anonlab.keys import Key, describe_key_ref
 from anonlab.licensing.checks import Check, CheckContext, ComplianceCheck, _builtin
 from anonlab.profiling.kinds import Kind
@@ -44,40 +40,8 @@ from anonlab.profiling.names import name_hints
 
 __all__ = ["ALGORITHMS", "dictionary_attack", "enumeration"]
 
-ALGORITHMS: dict[str, Callable[[bytes], bytes]] = {
-    "md5": lambda b: hashlib.md5(b, usedforsecurity=False).digest(),
-    "sha1": lambda b: hashlib.sha1(b, usedforsecurity=False).digest(),
-    "sha256": lambda b: hashlib.sha256(b).digest(),
-    "sha512": lambda b: hashlib.sha512(b).digest(),
-    "blake2b-256": lambda b: hashlib.blake2b(b, digest_size=32).digest(),
-    "blake2b-512": lambda b: hashlib.blake2b(b).digest(),
-}
-"""The unkeyed hash functions the attack tries."""
-
 _PSEUDONYM_CONTEXT = b"anonlab.pseudonymize\x1f"
 _MAX_ORIGINAL = 50_000
-_MIN_TOKEN = 8  # shorter tokens would match some digest prefix by chance
-
-
-def enumeration(kind: str | None, *, limit: int = 2_000) -> list[str]:
-    """Candidate values shaped like ``kind`` (``"ssn"``, ``"phone"``, ``"email"``,
-    ``"record_id"``): a small, deterministic enumeration an attacker would start with."""
-    out: list[str] = []
-    if kind == "ssn":
-        out = [f"{a:03d}-{b:02d}-{c:04d}" for a, b, c in itertools.product(
-            (123, 111, 219, 78), (45, 12, 99), range(1, 200))]
-    elif kind == "phone":
-        out = [f"{a}-555-{c:04d}" for a, c in itertools.product((212, 617, 415, 312),
-                                                                 range(500))]
-    elif kind == "email":
-        names = ("john", "mary", "james", "linda", "michael", "susan", "david", "karen",
-                 "robert", "lisa", "maria", "thomas", "jennifer", "william", "sarah")
-        out = [f"{n}{sep}{s}{i}@{d}" for n, sep, s, i, d in itertools.product(
-            names, (".", "_"), ("smith", "jones", "lee"), ("", "1", "12"),
-            ("gmail.com", "yahoo.com", "example.com"))]
-    elif kind == "record_id":
-        out = [f"{i:07d}" for i in range(1, 1001)] + [f"MRN{i:07d}" for i in range(1, 1001)]
-    return out[:limit]
 
 
 def _kind_of(context: CheckContext, column: str) -> str | None:
@@ -90,69 +54,6 @@ def _kind_of(context: CheckContext, column: str) -> str | None:
         if family in hints:
             return kind
     return "record_id" if hints.record_id or Kind.RECORD_ID in context.kinds(column) else None
-
-
-_ALPHABETS: dict[str, frozenset[str]] = {
-    "hex": frozenset("0123456789abcdef"),
-    "base32": frozenset("abcdefghijklmnopqrstuvwxyz234567"),
-    "BASE32": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-}
-
-
-def _encoder(name: str) -> Callable[[bytes], str]:
-    if name == "hex":
-        return bytes.hex
-    if name == "base32":
-        return lambda d: base64.b32encode(d).decode("ascii").rstrip("=").lower()
-    return lambda d: base64.b32encode(d).decode("ascii").rstrip("=")
-
-
-def dictionary_attack(
-    tokens: Iterable[str], candidates: Iterable[str], prefixes: Iterable[bytes] = (b"",)
-) -> tuple[int, int]:
-    """Hash every candidate without a key and count the tokens found among the digests.
-
-    Parameters
-    ----------
-    tokens : iterable of str
-        Output tokens (distinct values of the hashed column, any public prefix removed).
-    candidates : iterable of str
-        Guessed original values.
-    prefixes : iterable of bytes
-        Public strings put before each candidate (a salt and its separator).
-
-    Returns
-    -------
-    (attempts, matches) : tuple of int
-        Digests computed, and tokens equal to the start of one of them.
-    """
-    by_length: dict[int, set[str]] = {}
-    for t in tokens:
-        if len(t) >= _MIN_TOKEN:
-            by_length.setdefault(len(t), set()).add(t)
-    if not by_length:
-        return 0, 0
-    lengths = sorted(by_length)
-    chars = set().union(*(set(t) for group in by_length.values() for t in group))
-    # only the encodings whose alphabet can have written every token
-    encoders = [_encoder(name) for name, alphabet in _ALPHABETS.items() if chars <= alphabet]
-    candidates = list(candidates)
-    found: set[str] = set()
-    attempts = 0
-    for prefix in prefixes:
-        messages = [prefix + value.encode("utf-8", "surrogatepass") for value in candidates]
-        for fn in ALGORITHMS.values():
-            attempts += len(messages)
-            if not encoders:
-                continue
-            for message in messages:
-                digest = fn(message)
-                for encode in encoders:
-                    encoded = encode(digest)
-                    for n in lengths:
-                        if encoded[:n] in by_length[n]:
-                            found.add(encoded[:n])
-    return attempts, len(found)
 
 
 @_builtin

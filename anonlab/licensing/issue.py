@@ -19,7 +19,19 @@ from anonlab.licensing.model import License
 from anonlab.licensing.templates import Template
 from anonlab.licensing.templates import template as lookup_template
 
-__all__ = ["anonymization_evidence", "compliance_entries", "dataset_description", "issue_license"]
+__all__ = [
+    "ATTACK_CHECKS",
+    "anonymization_evidence",
+    "certify",
+    "compliance_entries",
+    "dataset_description",
+    "issue_license",
+]
+
+ATTACK_CHECKS = ("replay", "irreversibility", "cross-release", "row-order", "linkage",
+                 "singling-out", "linkability", "inference")
+"""The checks that attack the release; the license lists their outcomes under
+``anonymization.attacks`` (their figures are in ``anonymization.checks``)."""
 
 
 def _json_safe(value: Any) -> Any:
@@ -52,26 +64,38 @@ def dataset_description(frame: Any) -> dict[str, Any]:
     }
 
 
+def _recorded(recipe: Any) -> dict[str, Any] | None:
+    """The recipe as the license records it (key references only)."""
+    if recipe is None:
+        return None
+    try:
+        data: dict[str, Any] = recipe.to_dict()
+    except RecipeError as exc:
+        raise LicenseError(
+            f"the recipe cannot be recorded ({exc}). Reference the key with "
+            "key='env:NAME' or key='file:PATH'", path="anonymization.recipe",
+        ) from None
+    return data
+
+
 def anonymization_evidence(
-    result: ComplianceResult, template: Template, *, recipe: Any = None, report: Any = None
+    result: ComplianceResult,
+    template: Template,
+    *,
+    recipe: Any = None,
+    report: Any = None,
+    release: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The ``anonymization`` section of a license from a passing :class:`ComplianceResult`.
 
     The recipe is recorded as ``recipe.to_dict()``, which holds key references only; a recipe
-    holding an in-memory :class:`~anonlab.Key` cannot be recorded and is refused.
+    holding an in-memory :class:`~anonlab.Key` cannot be recorded and is refused. ``release``
+    describes how :func:`anonlab.export` made the release (token scope, row order, randomness).
     """
     if result.status == "identifiable":
         raise LicenseError("the checks failed: no status can be claimed",
                            path="anonymization.claimed_status")
-    recipe_data = None
-    if recipe is not None:
-        try:
-            recipe_data = recipe.to_dict()
-        except RecipeError as exc:
-            raise LicenseError(
-                f"the recipe cannot be recorded ({exc}). Reference the key with "
-                "key='env:NAME' or key='file:PATH'", path="anonymization.recipe",
-            ) from None
+    recipe_data = _recorded(recipe)
     risk = None
     if report is not None:
         measures = getattr(report, "measures", None)
@@ -88,7 +112,9 @@ def anonymization_evidence(
     checks = [_json_safe(c.to_dict()) for c in result.checks]
     irreversibility = next((c["evidence"].get("columns", []) for c in checks
                             if c["name"] == "irreversibility"), [])
-    return {
+    attacks = [{"attack": c["name"], "passed": c["passed"], "detail": c["detail"]}
+               for c in checks if c["name"] in ATTACK_CHECKS]
+    out = {
         "claimed_status": result.status,
         "standard": template.standard,
         "assessed_at": format_time(result.assessed_at),
@@ -96,8 +122,12 @@ def anonymization_evidence(
         "risk": risk,
         "checks": checks,
         "irreversibility": irreversibility,
+        "attacks": attacks,
         "tool": {"name": "anonlab", "version": __version__},
     }
+    if release is not None:
+        out["release"] = _json_safe(dict(release))
+    return out
 
 
 def issue_license(
@@ -130,7 +160,7 @@ def issue_license(
     profile : Profile, optional
         The profile of the anonymized frame (computed when not given).
     **terms
-        ``original_profile``, ``original`` and ``at`` go to
+        ``original_profile``, ``original``, ``at``, ``rows``, ``scope`` and ``row_order`` go to
         :func:`~anonlab.licensing.check_compliance`; the rest to
         :meth:`License.from_template` (``licensee`` is required there).
 
@@ -142,10 +172,53 @@ def issue_license(
         A term is invalid.
     """
     tpl = lookup_template(template)
-    check_terms = {k: terms.pop(k) for k in ("original_profile", "original", "at") if k in terms}
+    check_terms = {k: terms.pop(k) for k in _CHECK_TERMS if k in terms}
     if "licensee" not in terms:
         raise LicenseError("issue_license needs licensee=... (who receives the data)",
                            path="parties.licensees")
+    license_ = License.from_template(tpl, **terms)
+    return certify(license_, frame=frame, recipe=recipe, report=report, profile=profile,
+                   **check_terms)
+
+
+_CHECK_TERMS = ("original_profile", "original", "at", "rows", "scope", "row_order")
+
+
+def certify(
+    license: License,
+    *,
+    frame: Any,
+    recipe: Any,
+    report: Any,
+    profile: Any = None,
+    release: Mapping[str, Any] | None = None,
+    **check_terms: Any,
+) -> License:
+    """Run the template's checks and attacks on ``frame``; bind the license if all pass.
+
+    The one place a license gets its claims: :func:`issue_license` and :func:`anonlab.export`
+    both come here.
+
+    Parameters
+    ----------
+    license : License
+        An unbound license (its template names the checks).
+    frame, recipe, report, profile
+        As for :func:`~anonlab.licensing.check_compliance`.
+    release : mapping, optional
+        How the release was made, recorded as ``anonymization.release``.
+    **check_terms
+        ``original``, ``original_profile``, ``at``, ``rows``, ``scope``, ``row_order`` for
+        :func:`~anonlab.licensing.check_compliance`.
+
+    Raises
+    ------
+    ComplianceError
+        A required check or attack fails; ``failures`` holds them and the message names each
+        with its figure.
+    """
+    tpl = lookup_template(license.template)
+    _recorded(recipe)  # an unrecordable recipe fails before any work
     result = check_compliance(tpl, frame=frame, recipe=recipe, profile=profile, report=report,
                               **check_terms)
     if not result.passed:
@@ -156,10 +229,10 @@ def issue_license(
             f"issued. {listed}",
             failures=failures,
         )
-    evidence = anonymization_evidence(result, tpl, recipe=recipe, report=report)
-    license_ = License.from_template(tpl, **terms)
-    return license_.bind(dataset=dataset_description(frame), anonymization=evidence,
-                         compliance=compliance_entries(result, tpl, evidence))
+    evidence = anonymization_evidence(result, tpl, recipe=recipe, report=report,
+                                      release=release)
+    return license.bind(dataset=dataset_description(frame), anonymization=evidence,
+                        compliance=compliance_entries(result, tpl, evidence))
 
 
 def compliance_entries(
@@ -173,5 +246,6 @@ def compliance_entries(
         "status": result.status,
         "evidence": ["anonymization.checks"]
         + (["anonymization.risk"] if evidence["risk"] is not None else [])
-        + (["anonymization.irreversibility"] if evidence["irreversibility"] else []),
+        + (["anonymization.irreversibility"] if evidence["irreversibility"] else [])
+        + (["anonymization.attacks"] if evidence.get("attacks") else []),
     }]

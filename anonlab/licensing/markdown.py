@@ -216,8 +216,36 @@ def _deidentification(lic: License, tpl: Any) -> list[str]:
             "hashing candidate values (the original values where available, and an enumeration) "
             "with unkeyed MD5, SHA-1, SHA-256, SHA-512 and BLAKE2b, and looking the column's "
             "tokens up among the digests. No match shows the tokens cannot be reversed without "
-            "the key. It does not show that the key is secret, strong or destroyed, that tokens "
-            "cannot be linked across releases made with the same key, or that other columns do "
-            "not single people out; whoever holds the key can still re-identify the records.",
+            "the key. It does not show that the key is secret, strong or destroyed, or that "
+            "other columns do not single people out; whoever holds the key can still "
+            "re-identify the records.",
         ]
+    out += _release_lines(a.get("release"))
+    return out
+
+
+def _release_lines(release: Any) -> list[str]:
+    """How the release was made: the scope of its tokens, its row order, its randomness."""
+    if not release:
+        return []
+    out = ["", "How this release was made:", ""]
+    if release.get("token_scope") == "family":
+        out.append(f"- Keyed tokens (hashes, pseudonyms, shifted dates) are shared with the "
+                   f"other releases of the family `{_cell(release.get('family'))}`, by the "
+                   "licensor's declaration: records of one person can be joined across them. "
+                   "They are not shared with any release outside the family.")
+    else:
+        out.append("- Keyed tokens (hashes, pseudonyms, shifted dates) were made with a key "
+                   "derived for this release alone: they match no token of any other release.")
+    if release.get("row_order") == "kept":
+        out.append(f"- The rows keep the original order, at the licensor's choice "
+                   f"({_cell(release.get('row_order_reason'))}): a recipient who knows that "
+                   "order can link rows by position.")
+    else:
+        out.append("- The rows are in a secret random order, drawn when the bundle was made and "
+                   "never written.")
+    for r in release.get("randomness", ()):
+        out.append(f"- Step {r['step']} ({r['op']} on `{_cell(r['column'])}`) drew "
+                   f"{_cell(r['randomness'])} randomness; the replay attack above could not "
+                   "reproduce it.")
     return out

@@ -115,6 +115,10 @@ class Template:
     allows_open_licence : bool
         Whether a license may be issued under one of :data:`OPEN_LICENCES` instead of the
         template's own ``LicenseRef-anonlab-<id>``.
+    allows_linkable_family : bool
+        Whether :func:`anonlab.export` may key the release's tokens to a named family of
+        linkable releases (``linkable_family=``); False when the template's text promises that
+        the copy cannot be joined with any other release.
     jurisdictions : tuple of str
         Default jurisdictions (ISO 3166 codes, ``"EU"``, ``"US-CA"``).
     deletion_method : {"erase", "return", "return-or-erase"}
@@ -140,6 +144,7 @@ class Template:
     claimed_status: str
     pseudonymised_status: str | None = None
     allows_open_licence: bool = False
+    allows_linkable_family: bool = True
     jurisdictions: tuple[str, ...] = ()
     deletion_method: str = "erase"
     description: str = ""
@@ -212,6 +217,8 @@ class Template:
             )
         if not isinstance(self.allows_open_licence, bool):
             raise LicenseError("must be true or false", path="allows_open_licence")
+        if not isinstance(self.allows_linkable_family, bool):
+            raise LicenseError("must be true or false", path="allows_linkable_family")
         if self.deletion_method not in ("erase", "return", "return-or-erase"):
             raise LicenseError("must be erase, return or return-or-erase",
                                path="deletion_method")
@@ -327,6 +334,9 @@ _SURVIVAL = (
     "incidents survive its end."
 )
 
+_ATTACKS = ("replay", "cross-release", "row-order")
+"""Attack checks every built-in template requires (:mod:`anonlab.licensing.attacks`)."""
+
 BUILTIN_TEMPLATES: tuple[Template, ...] = (
     Template(
         id="hipaa-safe-harbor",
@@ -335,7 +345,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         regulation="HIPAA",
         standard="45 CFR 164.514(b)(2), Safe Harbor method",
         required_checks=("safe-harbor-identifiers", "safe-harbor-dates", "safe-harbor-ages",
-                         "safe-harbor-zip", "pseudonymisation", "irreversibility"),
+                         "safe-harbor-zip", "pseudonymisation", "irreversibility", *_ATTACKS),
         risk_threshold=None,
         permitted_purposes=("research", "official-statistics", "healthcare-improvement"),
         prohibited=("re-identification", "linking", "contact-data-subjects"),
@@ -367,7 +377,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         regulation="HIPAA",
         standard="45 CFR 164.514(b)(1), Expert Determination method",
         required_checks=("direct-identifiers", "risk-threshold", "pseudonymisation",
-                         "irreversibility"),
+                         "irreversibility", *_ATTACKS),
         risk_threshold=0.09,
         permitted_purposes=("research", "official-statistics", "healthcare-improvement"),
         prohibited=("re-identification", "linking", "onward-transfer", "contact-data-subjects"),
@@ -398,7 +408,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         regulation="GDPR",
         standard="GDPR Recital 26; Article 29 Working Party Opinion 05/2014 (WP216)",
         required_checks=("direct-identifiers", "risk-threshold", "pseudonymisation",
-                         "irreversibility"),
+                         "irreversibility", *_ATTACKS),
         risk_threshold=0.09,
         permitted_purposes=("research", "official-statistics", "service-analytics",
                             "service-optimisation", "product-improvement"),
@@ -430,7 +440,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         title="Pseudonymised personal data for research (GDPR Article 89)",
         regulation="GDPR",
         standard="GDPR Articles 4(5), 5(1)(e), 32 and 89(1)",
-        required_checks=("direct-identifiers", "pseudonymisation", "irreversibility"),
+        required_checks=("direct-identifiers", "pseudonymisation", "irreversibility", *_ATTACKS),
         risk_threshold=None,
         permitted_purposes=("scientific-research", "academic-research", "statistics"),
         prohibited=("re-identification", "linking", "onward-transfer",
@@ -465,7 +475,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         regulation="CCPA",
         standard="Cal. Civ. Code 1798.140(m) (deidentified)",
         required_checks=("direct-identifiers", "risk-threshold", "pseudonymisation",
-                         "irreversibility"),
+                         "irreversibility", *_ATTACKS),
         risk_threshold=0.09,
         permitted_purposes=("research", "service-analytics", "product-improvement"),
         prohibited=("re-identification", "linking", "onward-transfer", "sale"),
@@ -496,7 +506,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         standard="Montreal Data License rights: access, tagging, representation, benchmark, "
                  "research and internal use",
         required_checks=("direct-identifiers", "risk-threshold", "pseudonymisation",
-                         "irreversibility"),
+                         "irreversibility", *_ATTACKS),
         risk_threshold=0.2,
         permitted_purposes=("ml-development", "product-improvement", "statistics"),
         prohibited=("re-identification", "linking", "onward-transfer",
@@ -526,7 +536,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         regulation="GDPR",
         standard="GDPR Articles 28 and 33; GDPR Recital 26 for the vendor's copy",
         required_checks=("direct-identifiers", "risk-threshold", "pseudonymisation",
-                         "irreversibility"),
+                         "irreversibility", *_ATTACKS),
         risk_threshold=0.09,
         permitted_purposes=("service-analytics",),
         prohibited=("re-identification", "linking", "onward-transfer", "own-purposes", "sale",
@@ -538,13 +548,16 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         pseudonymised_status="pseudonymous",
         jurisdictions=("EU",),
         deletion_method="return-or-erase",
+        allows_linkable_family=False,
         description="A vendor analyses the data for the licensor only, returns the results, "
                     "and returns or erases the data at the end.",
         clauses={
             "deidentification": "Direct identifiers were removed; any tokens were made with a "
-            "key for this vendor alone, held by the licensor and never given to the vendor, so "
-            "the vendor's copy cannot be joined with other releases. The re-identification "
-            "risk was measured against the threshold below.",
+            "key derived for this release alone from the licensor's key, which is held by the "
+            "licensor and never given to the vendor, so the vendor's copy cannot be joined "
+            "with other releases on its tokens: the cross-release attack below joined it with "
+            "another licensee's release of the same records and linked no more records than "
+            "chance. The re-identification risk was measured against the threshold below.",
             "regulation": "The vendor processes the data only on the licensor's documented "
             "instructions and for the permitted analytics, returns the results to the "
             "licensor, uses no sub-processor without the licensor's written approval, reports "

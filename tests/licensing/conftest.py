@@ -28,12 +28,20 @@ BUILTIN_IDS = (
 
 @dataclass
 class Release:
-    """One template's suggested recipe, its output, and the output's risk report."""
+    """One template's suggested recipe, the release it makes as ``anonlab.export`` would (keys
+    for the release alone, a secret row order), and the release's risk report."""
 
     template: str
     recipe: Recipe
     frame: pl.DataFrame
     report: Any
+    rows: Any = None
+    scope: str | None = None
+
+    @property
+    def made(self) -> dict[str, Any]:
+        """What check_compliance needs to know of how the release was made."""
+        return {"rows": self.rows, "scope": self.scope}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,9 +72,12 @@ def assess(frame: pl.DataFrame, recipe: Recipe) -> Any:
 @pytest.fixture(scope="session")
 def releases(raw: pl.DataFrame, raw_profile: anonlab.Profile, _key: Any) -> dict[str, Release]:
     assert os.environ[KEY_VAR] == KEY_TEXT
+    from anonlab.bundle import make_release
+
     out = {}
     for tid in BUILTIN_IDS:
         recipe = suggest_for_template(raw_profile, tid, key=KEY, at=AT)
-        frame = recipe.apply(raw)
-        out[tid] = Release(tid, recipe, frame, assess(frame, recipe))
+        scope = f"release:test-{tid}"
+        frame, rows = make_release(raw, recipe, scope)
+        out[tid] = Release(tid, recipe, frame, assess(frame, recipe), rows, scope)
     return out

@@ -42,7 +42,7 @@ def test_suggested_recipe_passes_every_template(tid, releases, raw, raw_profile)
     assert release.frame.height > 0
     result = check_compliance(tid, frame=release.frame, recipe=release.recipe,
                               report=release.report, original_profile=raw_profile,
-                              original=raw, at=AT)
+                              original=raw, at=AT, **release.made)
     assert result.passed, result.summary()
     assert [c.name for c in result.checks] == list(template(tid).required_checks)
     expected = template(tid).claimed_status
@@ -118,7 +118,8 @@ def test_random_surrogate_transform_of_ones_own_passes_safe_harbor():
         recipe = anonlab.Recipe().then("mrn", RandomSurrogate())
         out = recipe.apply(frame)
         result = check_compliance("hipaa-safe-harbor", frame=out, recipe=recipe,
-                                  original_profile=anonlab.profile(frame), at=AT)
+                                  original_profile=anonlab.profile(frame), original=frame,
+                                  preview=True, at=AT)
         assert result.passed, result.summary()
     finally:
         registry._USER.pop("test_random_surrogate", None)
@@ -185,34 +186,44 @@ def test_gdpr_anonymous_fails_with_a_keyed_hash(releases, raw, raw_profile):
     recipe = anonlab.Recipe(steps=tuple(steps), targets=recipe.targets)
     frame = recipe.apply(raw)
     result = check_compliance("gdpr-anonymous", frame=frame, recipe=recipe,
-                              report=assess(frame, recipe), original_profile=raw_profile, at=AT)
+                              report=assess(frame, recipe), original_profile=raw_profile,
+                              original=raw, preview=True, at=AT)
     failed = {c.name: c for c in result.failures}
     assert set(failed) == {"pseudonymisation"}
+    assert set(result.deferred) == {"cross-release", "row-order"}
     assert failed["pseudonymisation"].evidence["claimed_status"] is None
     assert "email" in failed["pseudonymisation"].detail
     assert result.status == "identifiable"
     # the same data is fine for a template that accepts pseudonyms, which claims so
     ok = check_compliance("gdpr-pseudonymous-research", frame=frame, recipe=recipe,
-                          original_profile=raw_profile, original=raw, at=AT)
+                          original_profile=raw_profile, original=raw, preview=True, at=AT)
     assert ok.passed and ok.status == "pseudonymous"
+    # the preview is not the release: its master-key tokens join any other such preview, and
+    # its rows keep their order, which the release checks find
+    strict = check_compliance("gdpr-pseudonymous-research", frame=frame, recipe=recipe,
+                              original_profile=raw_profile, original=raw, at=AT)
+    assert {c.name for c in strict.failures} == {"cross-release", "row-order"}
 
 
-def test_risk_threshold_failures(releases, raw_profile):
+def test_risk_threshold_failures(releases, raw, raw_profile):
     release = releases["gdpr-anonymous"]
     frame, recipe = release.frame, release.recipe
     no_report = check_compliance("gdpr-anonymous", frame=frame, recipe=recipe,
-                                 original_profile=raw_profile, at=AT)
+                                 original_profile=raw_profile, original=raw, at=AT,
+                                 **release.made)
     assert [c.name for c in no_report.failures] == ["risk-threshold"]
     assert "No risk report" in no_report.failures[0].detail
     from anonlab.risk.report import assess_risk
 
     partial = assess_risk(frame, ["sex"], k=None)
     missing = check_compliance("gdpr-anonymous", frame=frame, recipe=recipe, report=partial,
-                               original_profile=raw_profile, at=AT)
+                               original_profile=raw_profile, original=raw, at=AT,
+                               **release.made)
     assert "leaves out the quasi-identifier" in missing.failures[0].detail
     other = assess_risk(frame.head(100), list(recipe.targets.quasi_identifiers), k=None)
     wrong = check_compliance("gdpr-anonymous", frame=frame, recipe=recipe, report=other,
-                             original_profile=raw_profile, at=AT)
+                             original_profile=raw_profile, original=raw, at=AT,
+                             **release.made)
     assert "describes 100 records" in wrong.failures[0].detail
     # internal-ml's threshold is 0.2, gdpr-anonymous' 0.09: k=5 data passes one, not the other
     ml = releases["internal-ml"]
@@ -274,12 +285,12 @@ def test_without_a_recipe_unique_codes_count_as_pseudonyms(releases):
     assert "mrn" in failed["pseudonymisation"].evidence["pseudonymised_columns"]
 
 
-def test_results_are_plain_data_and_summaries(releases):
+def test_results_are_plain_data_and_summaries(releases, raw):
     import json
 
     release = releases["hipaa-safe-harbor"]
     result = check_compliance("hipaa-safe-harbor", frame=release.frame, recipe=release.recipe,
-                              at=AT)
+                              original=raw, at=AT, **release.made)
     data = result.to_dict()
     json.dumps(data, allow_nan=False)
     assert data["passed"] is True and data["status"] == "deidentified"
@@ -313,10 +324,11 @@ def test_registering_checks():
         register_check(int)  # type: ignore[arg-type]
 
 
-def test_check_compliance_accepts_pandas_and_lazy_frames(releases):
+def test_check_compliance_accepts_pandas_and_lazy_frames(releases, raw):
     release = releases["hipaa-safe-harbor"]
     for frame in (release.frame.to_pandas(), release.frame.lazy()):
-        result = check_compliance("hipaa-safe-harbor", frame=frame, recipe=release.recipe, at=AT)
+        result = check_compliance("hipaa-safe-harbor", frame=frame, recipe=release.recipe,
+                                  original=raw.to_pandas(), at=AT, **release.made)
         assert result.passed, result.summary()
 
 
@@ -324,7 +336,8 @@ def test_a_generalized_column_no_longer_holding_dates_passes():
     frame = pl.DataFrame({"visit": [dt.date(2024, 3, 5), dt.date(2025, 6, 1)] * 10})
     recipe = anonlab.Recipe().then("visit", Generalize(unit="year"))
     out = recipe.apply(frame)
-    assert check_compliance("hipaa-safe-harbor", frame=out, recipe=recipe, at=AT).passed
+    assert check_compliance("hipaa-safe-harbor", frame=out, recipe=recipe, original=frame,
+                            preview=True, at=AT).passed
 
 
 def test_safe_harbor_dates_fail_on_any_precise_value_anywhere() -> None:

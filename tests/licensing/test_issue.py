@@ -23,7 +23,7 @@ def _issue(release, raw, raw_profile, **kw):
     return issue_license(release.template, frame=release.frame, recipe=release.recipe,
                          report=release.report, original_profile=raw_profile, original=raw,
                          at=AT, licensee="Registry team", licensor="General Hospital",
-                         issued=ISSUED, **kw)
+                         issued=ISSUED, **release.made, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,8 @@ def test_a_recipe_with_an_in_memory_key_cannot_be_recorded(raw):
     frame = recipe.apply(raw.select("mrn", "sex"))
     with pytest.raises(LicenseError) as info:
         issue_license("gdpr-pseudonymous-research", frame=frame, recipe=recipe, report=None,
-                      at=AT, licensee="Team")
+                      at=AT, licensee="Team", original=raw.select("mrn", "sex"),
+                      scope="release:test")
     assert info.value.path == "anonymization.recipe"
     assert KEY_TEXT not in str(info.value)
 
@@ -118,7 +119,7 @@ def _outputs(licenses, releases, raw, raw_profile) -> list[str]:
     for tid, lic in licenses.items():
         r = releases[tid]
         result = check_compliance(tid, frame=r.frame, recipe=r.recipe, report=r.report,
-                                  original_profile=raw_profile, original=raw, at=AT)
+                                  original_profile=raw_profile, original=raw, at=AT, **r.made)
         out += [lic.to_json(), json.dumps(lic.to_dict()), json.dumps(lic.to_odrl()),
                 lic.to_markdown(), repr(lic), json.dumps(result.to_dict()), result.summary(),
                 r.recipe.to_json(), r.recipe.to_yaml(), r.recipe.to_python(), repr(r.recipe)]

@@ -118,10 +118,10 @@ def test_open_licence_where_the_template_allows():
     assert info.value.path == "purposes"
 
 
-def test_round_trips_and_schema(releases):
+def test_round_trips_and_schema(releases, raw):
     validator = schema_validator()
     lic = make()
-    for candidate in (lic, _bound(releases)):
+    for candidate in (lic, _bound(releases, raw)):
         data = candidate.to_dict()
         validator.validate(data)
         assert License.from_dict(data) == candidate
@@ -130,14 +130,14 @@ def test_round_trips_and_schema(releases):
         assert License.from_dict(json.loads(candidate.to_json())).to_json() == candidate.to_json()
 
 
-def _bound(releases) -> License:
+def _bound(releases, raw) -> License:
     from anonlab.licensing import issue_license
 
     from .conftest import AT
 
     r = releases["gdpr-anonymous"]
     return issue_license("gdpr-anonymous", frame=r.frame, recipe=r.recipe, report=r.report,
-                         licensee="Y", issued=ISSUED, at=AT)
+                         licensee="Y", issued=ISSUED, at=AT, original=raw, **r.made)
 
 
 def test_canonical_json_is_byte_stable():

@@ -73,4 +73,4 @@ def test_suggestion_with_numeric_ages():
     out = recipe.apply(frame)
     assert sorted(set(out["age"].to_list())) == ["34", "61", "90+"]
     assert anonlab.licensing.check_compliance("hipaa-safe-harbor", frame=out, recipe=recipe,
-                                              at=AT).passed
+                                              original=frame, preview=True, at=AT).passed
