@@ -152,6 +152,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     import datetime as dt
 
     import anonlab
+    from anonlab.bundle.cli import evidence_lines
     from anonlab.errors import AccessDeniedError
     from anonlab.licensing import check_compliance
 
@@ -198,20 +199,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             print("   license records this risk as evidence; tutorial 2 shows how to lower it.")
 
     print()
-    print(f"5. Compliance checks of {template!r}")
+    print(f"5. Compliance checks of {template!r} on this preview")
     compliance = check_compliance(template, frame=anonymized, recipe=recipe, report=report,
-                                  original=df)
+                                  original=df, preview=True)
     print(compliance.summary())
 
     print()
-    print("6. A signing key pair and the signed bundle")
+    print("6. A signing key pair; the release, attacked and signed")
+    print("   export applies the recipe again to the original with keys for this release alone,")
+    print("   puts the rows in a secret order, runs every check and attack against the original,")
+    print("   and signs only if none succeeds:")
     keys = out / "keys"
     for name in ("demo-signing.key", "demo-signing.pub"):
         (keys / name).unlink(missing_ok=True)
     private, public = anonlab.generate_keypair(keys / "demo-signing")
     bundle_path = out / "patients-bundle"
     bundle = anonlab.export(
-        anonymized,
+        df,
         recipe=recipe,
         license=template,
         license_terms={
@@ -222,12 +226,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         },
         path=bundle_path,
         signing_key=private,
-        report=report,
+        profile=prof,
         overwrite=True,
     )
     audit = Path(f"{bundle_path}.audit.jsonl")
     audit.unlink(missing_ok=True)  # a fresh log for a fresh demo bundle
     print(f"   wrote {bundle.path} ({len(bundle.files)} files), license {bundle.license.id}")
+    print("   the evidence it recorded (license.json, LICENSE.md and report.html):")
+    for line in evidence_lines(bundle.license):
+        print(f"     {line}")
     print(f"   the private key stays in {private}; the bundle carries only the public key's "
           "fingerprint")
 

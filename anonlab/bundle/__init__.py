@@ -1,8 +1,10 @@
 """Signed bundles: export anonymized data with its license, verify it, open it under the license,
 and keep a hash-chained audit log of every access.
 
-* :func:`export` writes a bundle folder (data, ``license.json``, ``LICENSE.md``, the ODRL policy,
-  the recipe, the risk report, a SHA-256 manifest and its Ed25519 signature), atomically;
+* :func:`export` makes a release from the original data (keys for it alone, a secret row order),
+  attacks it, and writes a bundle folder (data, ``license.json``, ``LICENSE.md``, the ODRL
+  policy, the recipe, the evidence and risk report, a SHA-256 manifest and its Ed25519
+  signature), atomically; :func:`make_release` makes the release alone;
 * :func:`verify` checks every byte against the manifest and the manifest against the signature;
 * :func:`open_bundle` (``anonlab.open``) verifies, checks purpose, role and validity against the
   license, logs the outcome and returns the data;
@@ -15,7 +17,7 @@ See :mod:`anonlab.bundle.layout` for the folder layout.
 
 from anonlab.bundle.access import open_bundle
 from anonlab.bundle.audit import AuditLog, AuditVerification
-from anonlab.bundle.export import export
+from anonlab.bundle.export import export, make_release
 from anonlab.bundle.folder import Bundle
 from anonlab.bundle.signing import (
     PublicKey,
@@ -42,6 +44,7 @@ __all__ = [
     "generate_keypair",
     "load_private_key",
     "load_public_key",
+    "make_release",
     "open",
     "open_bundle",
     "verify",

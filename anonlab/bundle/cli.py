@@ -3,8 +3,10 @@
 ``anonlab keygen PREFIX``
     Create an Ed25519 key pair: ``PREFIX.key`` (private, mode 0600) and ``PREFIX.pub``.
 ``anonlab export INPUT --recipe R.yaml --template ID --licensee NAME --signing-key FILE -o B``
-    Apply the recipe to INPUT, assess the risk on the recipe's targets, run the template's checks,
-    issue the license and write the signed bundle B.
+    Apply the recipe to INPUT (the original data) with keys for this release alone, assess the
+    risk on the recipe's targets, run the template's checks and attacks against INPUT, issue the
+    license and write the signed bundle B; print the evidence. ``--linkable-family NAME`` and
+    ``--keep-row-order REASON`` as for :func:`anonlab.export`.
 ``anonlab verify BUNDLE --public-key FILE``
     Check every byte of a bundle. Exit 0 when it verifies with the key, 1 when it does not
     (the reason and the file are printed), 3 when no key was given and the bundle is only
@@ -60,8 +62,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     recipe = _read_recipe(args.recipe)
     original = read(args.input, separator=args.separator)
-    anonymized = recipe.apply(original)
-    terms: dict[str, Any] = {"licensee": args.licensee, "original": original}
+    terms: dict[str, Any] = {"licensee": args.licensee}
     if args.licensor:
         terms["licensor"] = args.licensor
     if args.purpose:
@@ -70,12 +71,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         terms["expires"] = args.expires
     formats = ("parquet", "csv") if args.csv else ("parquet",)
     try:
-        bundle = export(anonymized, recipe=recipe, license=args.template, license_terms=terms,
+        bundle = export(original, recipe=recipe, license=args.template, license_terms=terms,
                         path=args.output, signing_key=args.signing_key, formats=formats,
-                        overwrite=args.overwrite, audit_log=args.audit_log)
+                        overwrite=args.overwrite, audit_log=args.audit_log,
+                        linkable_family=args.linkable_family,
+                        keep_row_order=args.keep_row_order)
     except ComplianceError as exc:
-        print(f"anonlab: the data fails {len(exc.failures)} check(s) of template "
-              f"{args.template!r}; no bundle was written:", file=sys.stderr)
+        print(f"anonlab: the release fails {len(exc.failures)} check(s) or attack(s) of "
+              f"template {args.template!r}; no bundle was written:", file=sys.stderr)
         for check in exc.failures:
             print(f"  [FAIL] {check.name}: {check.detail}", file=sys.stderr)
         return 1
@@ -86,7 +89,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(f"  license {lic.id} ({lic.template}, status {status}) for "
           f"{', '.join(p.name for p in lic.licensees)}, valid until {lic.valid_until:%Y-%m-%d}")
     print(f"  purposes: {', '.join(lic.purposes)}")
+    for line in evidence_lines(lic):
+        print(f"  {line}")
     return 0
+
+
+def evidence_lines(lic: Any) -> list[str]:
+    """One line per check and attack the license rests on: ``[pass] name: finding``."""
+    checks = (lic.anonymization or {}).get("checks", ())
+    return [f"[{'pass' if c['passed'] else 'FAIL'}] {c['name']}: {c['detail']}" for c in checks]
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -204,9 +215,10 @@ def add_parsers(subparsers: Any) -> None:
     k.add_argument("prefix", help="writes PREFIX.key (private) and PREFIX.pub")
     k.set_defaults(func=_cmd_keygen)
 
-    e = subparsers.add_parser("export", help="anonymize a file and write a signed, licensed "
-                              "bundle")
-    e.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
+    e = subparsers.add_parser("export", help="anonymize a file, attack the release, and write a "
+                              "signed, licensed bundle")
+    e.add_argument("input", help="the ORIGINAL data: a .csv/.tsv, .parquet, .arrow/.feather or "
+                   ".ndjson file (the recipe is applied here)")
     e.add_argument("--recipe", required=True, help="recipe file (.yaml/.yml or .json)")
     e.add_argument("--template", required=True,
                    help="license template id, e.g. gdpr-pseudonymous-research")
@@ -224,6 +236,10 @@ def add_parsers(subparsers: Any) -> None:
     e.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
     e.add_argument("--audit-log", help="also log the export in this audit log")
     e.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    e.add_argument("--linkable-family", metavar="NAME", help="key the tokens to this named "
+                   "family of releases, which can then be joined (stated in the license)")
+    e.add_argument("--keep-row-order", metavar="REASON", help="keep the original row order "
+                   "instead of a secret random one, for this reason (stated in the license)")
     e.set_defaults(func=_cmd_export)
 
     v = subparsers.add_parser("verify", help="check a bundle's files and signature")

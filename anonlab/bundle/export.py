@@ -1,30 +1,33 @@
-"""``anonlab.export``: write anonymized data, its license and its evidence as a signed bundle.
+"""``anonlab.export``: make a release from the original data, attack it, license it, sign it.
 
-The bundle (layout in :mod:`anonlab.bundle.layout`) is written into a private temporary folder
-beside the target and renamed into place only when every file is written, hashed, listed in the
-manifest and signed (:mod:`anonlab.bundle._atomic`): an interrupted export leaves no bundle at
-the target, never a partial one. Nothing is written before the license is settled, so a
-:class:`~anonlab.errors.ComplianceError` leaves no trace.
+``export`` takes the ORIGINAL data and the recipe, and does the rest itself, because only then can
+every claim of the license be true and proven:
 
-The license
------------
-* A template id (``"gdpr-pseudonymous-research"``) with ``license_terms={"licensee": ...}``:
-  :func:`anonlab.licensing.issue.issue_license` runs the template's compliance checks on the
-  data and issues the license, or raises ``ComplianceError`` naming the failing checks.
-* A :class:`~anonlab.licensing.model.License` built with ``License.from_template`` (unbound):
-  the same checks run here, because the license must state an anonymization status the
-  evidence supports; failing checks raise ``ComplianceError`` too.
-* A license already issued for this data (bound): its evidence is kept; the data must be the
-  data it describes (same record count and schema hash).
-
-Either way the license is then bound to the exact bytes written: the dataset section lists
-``data.parquet`` (and ``data.csv``) with SHA-256 and size.
+1. **The release.** The recipe is applied with keys for this release alone: keyed hashes,
+   pseudonyms and date shifts use a key derived from the master key and a scope unique to the
+   release (``release:<license id>:<nonce>``, recorded in the license), so two releases of the
+   same people never share a token; ``linkable_family="name"`` keys them to a named family of
+   releases instead, which the license states. Random steps draw keyed or fresh randomness
+   (:mod:`anonlab.randomness`). The rows are put in a secret random order (drawn from the
+   operating system and never written) unless ``keep_row_order="<reason>"``, which the license
+   records with its reason.
+2. **The evidence.** The release is measured (:func:`anonlab.assess_risk` on the recipe's
+   targets) and attacked against the original: every check of the template runs, the attack
+   checks of :mod:`anonlab.licensing.attacks` and the dictionary attack among them. A failing
+   check or attack stops the export with a :class:`~anonlab.errors.ComplianceError` naming it
+   and its figure; nothing is written.
+3. **The bundle** (layout in :mod:`anonlab.bundle.layout`) is written into a private temporary
+   folder beside the target and renamed into place only when every file is written, hashed,
+   listed in the manifest and signed (:mod:`anonlab.bundle._atomic`): an interrupted export
+   leaves no bundle at the target, never a partial one. The license is bound to the exact bytes
+   written: the dataset section lists ``data.parquet`` (and ``data.csv``) with SHA-256 and size.
 
 Keys
 ----
 The signing key is read through :func:`~anonlab.bundle.signing.load_private_key`; only its public
-half and fingerprint enter the bundle. Hash keys are never read here (the data is already
-anonymized); ``recipe.yaml`` holds key references only.
+half and fingerprint enter the bundle. Hash keys are read to make the release and never written;
+``recipe.yaml`` holds key references only, and no seed (a recipe with one fails the replay
+attack).
 """
 
 from __future__ import annotations
@@ -32,14 +35,17 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import secrets
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 from anonlab._plaintext import load_json
+from anonlab._validation import fresh_name
 from anonlab._version import __version__
 from anonlab.bundle import _atomic
 from anonlab.bundle.audit import AuditLog
@@ -61,14 +67,14 @@ from anonlab.bundle.layout import (
 )
 from anonlab.bundle.report_page import report_page
 from anonlab.bundle.signing import SigningKey, load_private_key
-from anonlab.errors import BundleError, ComplianceError, ParameterError
+from anonlab.errors import BundleError, ColumnNotFoundError, ParameterError
 from anonlab.frames import ingest_eager
 
 if TYPE_CHECKING:
     from anonlab.licensing import License
     from anonlab.recipe import Recipe
 
-__all__ = ["FORMATS", "export"]
+__all__ = ["FORMATS", "export", "make_release"]
 
 FORMATS = ("parquet", "csv")
 """Data formats a bundle can carry; ``parquet`` is always written (it is what ``open`` reads)."""
@@ -146,19 +152,9 @@ def _write_data(data: pl.DataFrame, folder: Path, formats: tuple[str, ...]) -> N
         _fsync(folder / DATA_CSV)
 
 
-def _risk_report(data: pl.DataFrame, recipe: Recipe, report: Any) -> Any:
-    from anonlab.risk.report import RiskReport, assess_risk
+def _risk_report(data: pl.DataFrame, recipe: Recipe) -> Any:
+    from anonlab.risk.report import assess_risk
 
-    if report is not None:
-        if not isinstance(report, RiskReport):
-            raise ParameterError(
-                "The 'report' parameter of export must be a RiskReport from anonlab.assess_risk. "
-                f"Got a {type(report).__name__}.")
-        if report.records != data.height:
-            raise ParameterError(
-                f"The report describes {report.records:,} records but the data has "
-                f"{data.height:,}: assess the anonymized frame you export.")
-        return report
     targets = recipe.targets
     if targets is None or not targets.quasi_identifiers:
         return None
@@ -166,32 +162,24 @@ def _risk_report(data: pl.DataFrame, recipe: Recipe, report: Any) -> Any:
                        targets=targets.models())
 
 
-def _settle_license(
-    license: Any,
-    data: pl.DataFrame,
-    recipe: Recipe,
-    report: Any,
-    profile: Any,
-    terms: Mapping[str, Any] | None,
-) -> License:
-    """An issued (evidence-bound) license for ``data``; raises ComplianceError on failing
-    checks before anything is written."""
-    from anonlab.licensing import License, check_compliance, issue_license
-    from anonlab.licensing import template as lookup_template
-    from anonlab.licensing.checks import plain_data
-    from anonlab.licensing.issue import (
-        anonymization_evidence,
-        compliance_entries,
-        dataset_description,
-    )
+def _license_shell(license: Any, terms: Mapping[str, Any] | None) -> License:
+    """The unbound license the export will certify and bind."""
+    from anonlab.licensing import License
 
     if isinstance(license, str):
         if terms is None or not isinstance(terms, Mapping):
             raise ParameterError(
                 f"export with the template id {license!r} issues the license itself and needs "
                 "its terms: pass license_terms={'licensee': ..., 'purposes': [...], ...}.")
-        return issue_license(license, frame=data, recipe=recipe, report=report, profile=profile,
-                             **dict(terms))
+        terms = dict(terms)
+        if "licensee" not in terms:
+            raise ParameterError("license_terms needs 'licensee' (who receives the data).")
+        for name in ("original", "original_profile", "report", "at"):
+            if name in terms:
+                raise ParameterError(
+                    f"license_terms takes the license's terms; {name!r} is not one (export "
+                    "assesses the release it makes against the data you give it).")
+        return License.from_template(license, **terms)
     if not isinstance(license, License):
         raise ParameterError(
             "The 'license' parameter of export must be a License or a template id such as "
@@ -199,35 +187,72 @@ def _settle_license(
     if terms is not None:
         raise ParameterError(
             "license_terms only go with a template id; this License already has its terms.")
-    described = dataset_description(data)
-    tpl = lookup_template(license.template)
     if license.bound:
-        have = license.dataset or {}
-        for key in ("records", "schema_hash"):
-            if key in have and have[key] != described[key]:
-                raise BundleError(
-                    f"License {license.id} was issued for other data ({key} differs from the "
-                    "frame's): issue a license for this frame, or export the frame it describes.")
-        claimed = (license.anonymization or {}).get("recipe")
-        if claimed is not None and plain_data(claimed) != plain_data(recipe.to_dict()):
-            raise BundleError(
-                f"License {license.id} records another recipe than the one given: its evidence "
-                "would not describe this data. Issue a license for this recipe and frame.")
-    # the template's checks run on the data actually exported, whatever the license claims
-    result = check_compliance(tpl, frame=data, recipe=recipe, report=report, profile=profile)
-    if not result.passed:
-        failures = result.failures
-        raise ComplianceError(
-            f"The data fails {len(failures)} check(s) of template {tpl.id!r} that License "
-            f"{license.id} was built on, so it cannot be exported under it. "
-            + "; ".join(f"{c.name}: {c.detail}" for c in failures),
-            failures=failures,
-        )
-    if license.bound:
-        return license
-    evidence = anonymization_evidence(result, tpl, recipe=recipe, report=report)
-    return license.bind(dataset=described, anonymization=evidence,
-                        compliance=compliance_entries(result, tpl, evidence))
+        raise BundleError(
+            f"License {license.id} is already bound to data and evidence, but export makes a new "
+            "release (with keys for it alone) and must prove its claims on that release. Pass "
+            "License.from_template(...) or a template id.")
+    return license
+
+
+def make_release(
+    original: pl.DataFrame, recipe: Recipe, scope: str, *, shuffle: bool = True
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The release :func:`export` makes: ``recipe`` applied to ``original`` for ``scope``.
+
+    Parameters
+    ----------
+    original : polars.DataFrame
+        The data before the recipe.
+    recipe : Recipe
+    scope : str
+        The token scope (``"release:<id>"`` or ``"family:<name>"``, see
+        :attr:`anonlab.transforms.Context.release`).
+    shuffle : bool, default True
+        Put the rows in a secret random order (from the operating system, never written).
+
+    Returns
+    -------
+    (release, rows)
+        The release, and for each of its rows the row of ``original`` it came from (what the
+        attacks of :func:`anonlab.licensing.check_compliance` take as ``rows=``).
+    """
+    row = fresh_name(original.columns, "__anonlab_source_row")
+    try:
+        out = recipe.plan(original.lazy().with_row_index(row), hidden=(row,),
+                          release=scope).collect()
+    except ColumnNotFoundError as exc:
+        raise ColumnNotFoundError(
+            exc.column, exc.available,
+            where="a recipe step; export takes the ORIGINAL data and applies the recipe itself, "
+                  "so pass the frame before anonymization") from None
+    rows = out.get_column(row).to_numpy().astype(np.int64)
+    release = out.drop(row)
+    if shuffle:
+        # a secret permutation: OS randomness, never written
+        order = np.random.default_rng(secrets.randbits(128)).permutation(release.height)
+        release, rows = release[order], rows[order]
+    return release, rows
+
+
+def _randomness(recipe: Recipe) -> list[dict[str, Any]]:
+    """How each random step drew its numbers (for the license; no secret)."""
+    from anonlab.keys import describe_key_ref
+
+    out = []
+    for i in recipe.random_steps:
+        step = recipe.steps[i]
+        key = getattr(step.transform, "key", None)
+        seed = getattr(step.transform, "seed", None)
+        if seed is not None or (key is None and recipe.seed is not None):
+            source = "seed"
+        elif key is not None:
+            source = f"keyed ({describe_key_ref(key)})"
+        else:
+            source = "fresh (operating system, never written)"
+        out.append({"step": i + 1, "column": step.target_column, "op": step.transform.op,
+                    "randomness": source})
+    return out
 
 
 def _log_path(audit_log: Any, target: Path) -> Path | None:
@@ -260,34 +285,30 @@ def export(
     license: License | str,
     path: str | os.PathLike[str],
     signing_key: str | os.PathLike[str] | SigningKey | Any,
-    report: Any = None,
     formats: Iterable[str] = ("parquet",),
     overwrite: bool = False,
     license_terms: Mapping[str, Any] | None = None,
     profile: Any = None,
     audit_log: str | os.PathLike[str] | AuditLog | None = None,
+    linkable_family: str | None = None,
+    keep_row_order: str | None = None,
 ) -> Bundle:
-    """Write the anonymized ``frame`` with its license and evidence as a signed bundle folder.
+    """Make a release of ``frame`` with ``recipe``, attack it, license it and sign the bundle.
 
     Parameters
     ----------
     frame : pandas, polars (eager or lazy) or Arrow frame
-        The ANONYMIZED data (a lazy frame is collected once).
+        The ORIGINAL data, before anonymization (a lazy frame is collected once). It is read to
+        make the release and to attack it, and never written.
     recipe : Recipe
-        The recipe that produced it; written as ``recipe.yaml`` (key references only) and
-        recorded in the license's evidence.
+        Applied here, with keys for this release alone; written as ``recipe.yaml`` (key
+        references only) and recorded in the license's evidence.
     license : License or str
-        A License (checked against its template and bound to this data, see the module docs) or
-        a template id, in which case ``license_terms`` are required and the license is issued
-        here.
+        A template id, with ``license_terms``, or an unbound ``License.from_template(...)``.
     path : path-like
         The bundle folder to create.
     signing_key : path, "file:PATH", "env:NAME", SigningKey or Ed25519 private key
         The licensor's Ed25519 private key (:func:`~anonlab.bundle.signing.generate_keypair`).
-    report : RiskReport, optional
-        The risk report of ``frame``. When omitted and the recipe has targets with
-        quasi-identifiers, :func:`anonlab.assess_risk` runs on them; otherwise ``report.html``
-        says no risk assessment was made.
     formats : sequence of {"parquet", "csv"}, default ("parquet",)
         Data files to write; ``parquet`` is required.
     overwrite : bool, default False
@@ -296,9 +317,16 @@ def export(
         With a template id: ``licensee`` (required), ``licensor``, ``purposes``, ``expires``,
         ``roles``, ... (see ``License.from_template``).
     profile : Profile, optional
-        The profile of ``frame`` for the compliance checks (computed when not given).
+        The profile of the original ``frame`` (computed when not given): what each column was,
+        for the checks.
     audit_log : path or AuditLog, optional
         Also record the export in this log (the licensor's own log).
+    linkable_family : str, optional
+        Key the release's tokens to this named family of releases instead of to the release
+        alone: releases of one family can be joined on their tokens, which the license states.
+    keep_row_order : str, optional
+        Keep the rows in the original order instead of a secret random one, for this reason
+        (recorded in the license, with the row-order attack's finding).
 
     Returns
     -------
@@ -307,25 +335,33 @@ def export(
     Raises
     ------
     ComplianceError
-        The data fails the template's checks; nothing is written.
+        A check or an attack of the template fails (each is named with its figure); nothing is
+        written.
     BundleError
-        The target exists (without ``overwrite``), or is not a bundle, or a file cannot be written.
+        The target exists (without ``overwrite``), or is not a bundle, or a file cannot be
+        written; or the License given is already bound.
+    ColumnNotFoundError
+        A step names a column the data lacks (was it already anonymized?).
     ParameterError, RecipeError, SecretKeyError, UnsupportedFrameError
         A missing or malformed recipe, a bad key, something that is not a frame.
 
     Examples
     --------
-    >>> bundle = anonlab.export(anonymized, recipe=recipe, path="release-2026",
+    >>> bundle = anonlab.export(raw, recipe=recipe, path="release-2026",
     ...                         license="gdpr-pseudonymous-research",
     ...                         license_terms={"licensee": "Uni Lab", "expires": "P6M"},
     ...                         signing_key="file:keys/licensor.key")
     """
+    from anonlab.licensing import template as lookup_template
+    from anonlab.licensing.issue import certify
+    from anonlab.profiling.profile import Profile
+    from anonlab.profiling.profile import profile as make_profile
     from anonlab.recipe import Recipe
 
     if recipe is None:
         raise ParameterError(
-            "export needs recipe=, the recipe that produced the data: the bundle carries it as "
-            "evidence of how the data was anonymized.")
+            "export needs recipe=, the recipe to apply: the bundle carries it as evidence of how "
+            "the data was anonymized.")
     if not isinstance(recipe, Recipe):
         raise ParameterError(
             f"The 'recipe' parameter of export must be an anonlab.Recipe. Got a "
@@ -336,14 +372,60 @@ def export(
         raise ParameterError("The 'overwrite' parameter of export must be True or False.")
     if path is None or not isinstance(path, str | os.PathLike) or not str(path):
         raise ParameterError("The 'path' parameter of export must name the bundle folder.")
+    for name, value in (("linkable_family", linkable_family), ("keep_row_order", keep_row_order)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ParameterError(f"The {name!r} parameter of export must be a non-empty str or "
+                                 f"None. Got {value!r} instead.")
+    if profile is not None and not isinstance(profile, Profile):
+        raise ParameterError("The 'profile' parameter of export must be the Profile of the "
+                             "original data (anonlab.profile(frame)).")
     target = Path(path).expanduser().absolute()
     _check_target(target, overwrite)
-    key = load_private_key(signing_key)
     log_path = _log_path(audit_log, target)
-    data, _ = ingest_eager(frame, owner="export")
-    report = _risk_report(data, recipe, report)
-    issued = _settle_license(license, data, recipe, report, profile, license_terms)
+    original, _ = ingest_eager(frame, owner="export")
+    shell = _license_shell(license, license_terms)
+    tpl = lookup_template(shell.template)
+    if linkable_family is not None and not tpl.allows_linkable_family:
+        raise ParameterError(
+            f"The {tpl.id!r} template states that the recipient's copy cannot be joined with "
+            "other releases; a linkable family would make that false. Export without "
+            "linkable_family, or use another template.")
+    scope = (f"family:{linkable_family}" if linkable_family is not None
+             else f"release:{shell.id}:{secrets.token_hex(16)}")
+    release, rows = make_release(original, recipe, scope, shuffle=keep_row_order is None)
+    report = _risk_report(release, recipe)
+    if profile is None:
+        profile = make_profile(original)
+    made = {
+        "token_scope": "family" if linkable_family is not None else "release",
+        "family": linkable_family,
+        "scope": scope,
+        "row_order": "kept" if keep_row_order is not None else "secret-permutation",
+        "row_order_reason": keep_row_order,
+        "randomness": _randomness(recipe),
+    }
+    issued = certify(shell, frame=release, recipe=recipe, report=report, release=made,
+                     original=original, original_profile=profile, rows=rows, scope=scope,
+                     row_order=keep_row_order)
+    # after the checks, so that a key problem never hides why the release would be refused
+    key = load_private_key(signing_key)
+    return _write_bundle(release, issued, recipe, recipe_text, report, key, target, kinds,
+                         overwrite, log_path)
 
+
+def _write_bundle(
+    data: pl.DataFrame,
+    issued: License,
+    recipe: Recipe,
+    recipe_text: str,
+    report: Any,
+    key: SigningKey,
+    target: Path,
+    kinds: tuple[str, ...],
+    overwrite: bool,
+    log_path: Path | None,
+) -> Bundle:
+    """Write, hash, sign and install the bundle folder atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     _atomic.clean_stale(target)
     tmp = _atomic.temp_folder(target)
@@ -358,7 +440,7 @@ def export(
                               "media_type": _MEDIA[name]})
         described = dict(issued.dataset or {})
         described["files"] = files
-        bound = issued.bind(dataset=described, anonymization=issued.anonymization,
+        bound = issued.bind(dataset=described, anonymization=issued.anonymization or {},
                             compliance=list(issued.compliance))
         license_bytes = canonical_bytes(load_json(bound.to_json()), what=LICENSE_JSON)
         _write(tmp, LICENSE_JSON, license_bytes)
@@ -366,7 +448,8 @@ def export(
         _write(tmp, POLICY, pretty_bytes(bound.to_odrl(), what=POLICY))
         _write(tmp, RECIPE, recipe_text.encode("utf-8"))
         page = report_page(report, license_id=bound.id, recipe_name=recipe.name,
-                           created=created, tool_version=__version__)
+                           created=created, tool_version=__version__,
+                           attacks=(bound.anonymization or {}).get("checks", ()))
         _write(tmp, REPORT, page.encode("utf-8"))
         listed = {}
         for entry in sorted(tmp.iterdir()):

@@ -6,7 +6,7 @@ as a compact summary (HTML and text).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from anonlab.jupyter._common import (
@@ -50,6 +50,8 @@ class AnonymizeResult:
         Rows and columns before and after.
     dropped_quasi_identifiers : tuple of str
         Quasi-identifiers the recipe removed (not part of the risk assessment).
+    original : frame
+        The frame that was anonymized (``%anonlab export`` makes the release from it).
     """
 
     frame: Any
@@ -63,6 +65,7 @@ class AnonymizeResult:
     rows: tuple[int, int]
     columns: tuple[int, int]
     dropped_quasi_identifiers: tuple[str, ...] = ()
+    original: Any = field(default=None, repr=False)
 
     # -- headline ------------------------------------------------------------------------------
     @property
@@ -293,12 +296,12 @@ def anonymize(
         from anonlab.licensing import check_compliance
 
         compliance = check_compliance(template, frame=result, recipe=recipe, report=report,
-                                      original_profile=prof)
+                                      original_profile=prof, original=frame, preview=True)
     rows_in = prof.rows if prof is not None else frame_rows(frame)
     rows_out = report.records if report is not None else frame_rows(result)
     return AnonymizeResult(
         frame=result, recipe=recipe, report=report, compliance=compliance,
         source=source or "given", name=name, output=output, kind=kind,
         rows=(rows_in, rows_out), columns=(len(columns), len(after)),
-        dropped_quasi_identifiers=dropped,
+        dropped_quasi_identifiers=dropped, original=frame,
     )

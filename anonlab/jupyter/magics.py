@@ -132,10 +132,13 @@ def _build_parsers() -> dict[str, MagicArgumentParser]:
                    help="A t-closeness target on each sensitive column.")
     parsers["risk"] = p
 
-    p = _parser("export", "Export an anonymized frame with a license as a signed bundle "
-                          "folder. The recipe is the one %anonymize used to make the frame "
-                          "(or --recipe). Returns the Bundle.")
-    p.add_argument("frame", help="The variable holding the anonymized frame.")
+    p = _parser("export", "Make a release, attack it and write it with a license as a signed "
+                          "bundle folder. Given a frame %anonymize made, the release is made "
+                          "again from that frame's original with its recipe (keys for this "
+                          "release alone, a secret row order); given an original frame, with "
+                          "--recipe. Returns the Bundle.")
+    p.add_argument("frame", help="The variable holding a frame %%anonymize made, or the "
+                                 "original frame (with --recipe).")
     p.add_argument("--template", required=True,
                    help="The license template: hipaa-safe-harbor, hipaa-expert-determination, "
                         "gdpr-anonymous, gdpr-pseudonymous-research, ccpa-deidentified, "
@@ -152,8 +155,7 @@ def _build_parsers() -> dict[str, MagicArgumentParser]:
                    help="The licensor's Ed25519 private key: a file, file:PATH or env:NAME.")
     p.add_argument("--to", required=True, dest="path", help="The bundle folder to create.")
     p.add_argument("--recipe", default=None,
-                   help="The recipe file that produced the frame (default: the one "
-                        "%%anonymize used).")
+                   help="The recipe file to apply (default: the one %%anonymize used).")
     p.add_argument("--format", default="parquet", dest="formats",
                    help="Data files, comma-separated: parquet (always) and csv.")
     p.add_argument("--overwrite", action="store_true",
@@ -365,11 +367,12 @@ class AnonlabMagics(Magics):
     def _anonlab_export(self, args: argparse.Namespace) -> Any:
         frame = self._frame(args.frame)
         made = _results.get(args.frame)
-        report = None
-        if args.recipe is not None:
-            recipe = load_recipe(Path(args.recipe))
-        elif made is not None and made.frame is frame:
-            recipe, report = made.recipe, made.report
+        if made is not None and made.frame is frame:
+            # a frame %anonymize made: the release is made again from its original
+            original = made.original
+            recipe = load_recipe(Path(args.recipe)) if args.recipe is not None else made.recipe
+        elif args.recipe is not None:
+            original, recipe = frame, load_recipe(Path(args.recipe))
         else:
             raise UsageError(
                 f"{args.frame!r} was not made by %anonymize in this session (or has been "
@@ -389,13 +392,12 @@ class AnonlabMagics(Magics):
         if args.expires is not None:
             terms["expires"] = args.expires
         return export(
-            frame,
+            original,
             recipe=recipe,
             license=args.template,
             license_terms=terms,
             path=args.path,
             signing_key=args.signing_key,
-            report=report,
             formats=split_names(args.formats) or ("parquet",),
             overwrite=args.overwrite,
         )

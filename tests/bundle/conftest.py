@@ -1,4 +1,8 @@
-"""Shared fixtures: a key pair, anonymized patients data, and one pristine bundle per module."""
+"""Shared fixtures: a key pair, patients data with its recipe, and one pristine bundle.
+
+``export`` takes the original data and applies the recipe itself, reading ``ANONLAB_KEY``: every
+test here runs with it set (and checks that it never reaches a bundle).
+"""
 
 from __future__ import annotations
 
@@ -31,8 +35,13 @@ BEFORE = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 @dataclass(frozen=True)
 class Source:
     raw: pl.DataFrame
-    data: pl.DataFrame
+    data: pl.DataFrame  # a preview: recipe.apply(raw) with the master key
     recipe: Any
+
+
+@pytest.fixture(autouse=True)
+def hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANONLAB_KEY", HASH_KEY)
 
 
 @dataclass(frozen=True)
@@ -70,8 +79,10 @@ def fixed_license() -> License:
 
 def make_bundle(source: Source, keys: Keys, path: Path, **kwargs: Any) -> Bundle:
     kwargs.setdefault("license", fixed_license())
-    return export(source.data, recipe=source.recipe, path=path, signing_key=keys.private,
-                  **kwargs)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANONLAB_KEY", HASH_KEY)
+        return export(source.raw, recipe=source.recipe, path=path, signing_key=keys.private,
+                      **kwargs)
 
 
 @pytest.fixture(scope="session")

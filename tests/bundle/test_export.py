@@ -1,4 +1,9 @@
-"""anonlab.export: what a bundle holds, atomic writes, overwrite, refusals, and no key leaks."""
+"""anonlab.export: what a bundle holds, atomic writes, overwrite, refusals, and no key leaks.
+
+export takes the original data: the release it writes is made there, with keys for it alone
+and rows in a secret order, so it equals the master-key preview (``source.data``) only up to
+row order and token values.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from anonlab.bundle.canonical import canonical_bytes
 from anonlab.bundle.layout import hash_file
 from anonlab.errors import (
     BundleError,
+    ColumnNotFoundError,
     ComplianceError,
     ParameterError,
     RecipeError,
@@ -30,7 +36,6 @@ from anonlab.errors import (
 )
 from anonlab.licensing import License
 from anonlab.recipe import Recipe
-from anonlab.risk.report import assess_risk
 from tests.bundle.conftest import (
     HASH_KEY,
     INSIDE,
@@ -62,9 +67,16 @@ def test_bundle_contents(pristine: Bundle, source: Source) -> None:
     for name in ("manifest.json", "signature", "license.json"):
         raw = (folder / name).read_bytes()
         assert canonical_bytes(json.loads(raw)) == raw
-    # the data round-trips
+    # the data is the recipe's output: the preview's rows, in another order, with the tokens
+    # of this release alone
     back = pl.read_parquet(folder / "data.parquet")
-    assert back.equals(source.data)
+    assert back.schema == source.data.schema and back.height == source.data.height
+    plain = [c for c in back.columns if c not in ("email", "mrn")]
+    assert back.select(plain).sort(plain, nulls_last=True).equals(
+        source.data.select(plain).sort(plain, nulls_last=True))
+    for token in ("email", "mrn"):
+        assert not set(back[token].drop_nulls()) & set(source.data[token].drop_nulls())
+    assert not back.select(plain).equals(source.data.select(plain))  # rows reordered
     assert pl.read_csv(folder / "data.csv").height == source.data.height
 
 
@@ -82,7 +94,13 @@ def test_license_is_bound_to_the_written_bytes(pristine: Bundle, source: Source)
     assert evidence["claimed_status"] == "pseudonymous"
     assert evidence["recipe"] == source.recipe.to_dict()
     assert evidence["risk"]["quasi_identifiers"] == list(source.recipe.targets.quasi_identifiers)
-    assert {c["name"] for c in evidence["checks"]} >= {"direct-identifiers", "pseudonymisation"}
+    assert {c["name"] for c in evidence["checks"]} >= {"direct-identifiers", "pseudonymisation",
+                                                       "replay", "cross-release", "row-order"}
+    assert {a["attack"] for a in evidence["attacks"]} >= {"cross-release", "row-order"}
+    assert all(a["passed"] for a in evidence["attacks"])
+    assert evidence["release"]["token_scope"] == "release"
+    assert evidence["release"]["row_order"] == "secret-permutation"
+    assert evidence["release"]["scope"].startswith(f"release:{lic.id}:")
     assert evidence["tool"]["version"] == anonlab.__version__
 
 
@@ -96,7 +114,11 @@ def test_human_and_policy_files(pristine: Bundle, source: Source) -> None:
     assert "env:ANONLAB_KEY" in (folder / "recipe.yaml").read_text()
     page = (folder / "report.html").read_text()
     assert page.startswith("<!doctype html>")
-    assert "Re-identification risk" in page
+    assert "re-identification risk" in page
+    # the evidence comes first: every check and attack, passed or not
+    assert "Evidence: the checks and attacks behind the license" in page
+    for check in pristine.license.anonymization["checks"]:
+        assert f"<td>{check['name']}</td>" in page
     assert "5-anonymity" in page and "FAIL" in page
     assert pristine.license.id in page
     # no record values: a hashed e-mail of the data is not in the page
@@ -105,27 +127,25 @@ def test_human_and_policy_files(pristine: Bundle, source: Source) -> None:
 
 def test_report_page_without_targets(source: Source, keys: Keys, tmp_path: Path) -> None:
     recipe = Recipe(steps=source.recipe.steps)  # no targets
-    bundle = export(source.data, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
+    bundle = export(source.raw, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
                     signing_key=keys.private)
     page = (bundle.path / "report.html").read_text()
     assert "No risk assessment was made" in page
     assert bundle.license.to_dict()["anonymization"]["risk"] is None
 
 
-def test_given_report_and_figures(source: Source, keys: Keys, tmp_path: Path) -> None:
+def test_the_release_is_assessed_with_figures(pristine: Bundle) -> None:
     pytest.importorskip("matplotlib")
-    t = source.recipe.targets
-    report = assess_risk(source.data, t.quasi_identifiers, t.sensitive,
-                                             targets=t.models())
-    bundle = export(source.data, recipe=source.recipe, license=fixed_license(),
-                    path=tmp_path / "b", signing_key=keys.private, report=report)
-    page = (bundle.path / "report.html").read_text()
+    page = (pristine.path / "report.html").read_text()
+    release = pl.read_parquet(pristine.path / "data.parquet")
+    risk = pristine.license.anonymization["risk"]
+    assert risk["report"]["records"] == release.height
     has_figures = importlib.util.find_spec("anonlab.risk.figures") is not None
     assert ("data:image/png;base64," in page) == has_figures
 
 
 def test_template_id_issues_the_license(source: Source, keys: Keys, tmp_path: Path) -> None:
-    bundle = export(source.data, recipe=source.recipe, license=TEMPLATE, path=tmp_path / "b",
+    bundle = export(source.raw, recipe=source.recipe, license=TEMPLATE, path=tmp_path / "b",
                     signing_key=keys.private,
                     license_terms={"licensee": "Uni", "purposes": ["scientific-research"]})
     assert bundle.license.template == TEMPLATE
@@ -135,7 +155,7 @@ def test_template_id_issues_the_license(source: Source, keys: Keys, tmp_path: Pa
 
 def test_compliance_failure_writes_nothing(source: Source, keys: Keys, tmp_path: Path) -> None:
     with pytest.raises(ComplianceError, match="hipaa-safe-harbor") as info:
-        export(source.data, recipe=source.recipe, license="hipaa-safe-harbor",
+        export(source.raw, recipe=source.recipe, license="hipaa-safe-harbor",
                path=tmp_path / "b", signing_key=keys.private,
                license_terms={"licensee": "Uni"})
     assert {c.name for c in info.value.failures} >= {"pseudonymisation"}
@@ -145,26 +165,33 @@ def test_compliance_failure_writes_nothing(source: Source, keys: Keys, tmp_path:
 def test_unbound_license_is_checked_too(source: Source, keys: Keys, tmp_path: Path) -> None:
     lic = License.from_template("hipaa-safe-harbor", licensee="Uni")
     with pytest.raises(ComplianceError, match="safe-harbor"):
-        export(source.data, recipe=source.recipe, license=lic, path=tmp_path / "b",
+        export(source.raw, recipe=source.recipe, license=lic, path=tmp_path / "b",
                signing_key=keys.private)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_bound_license_for_other_data_is_refused(pristine: Bundle, source: Source, keys: Keys,
-                                                 tmp_path: Path) -> None:
-    with pytest.raises(BundleError, match="issued for other data"):
-        export(source.data.head(10), recipe=source.recipe, license=pristine.license,
+def test_a_bound_license_is_refused(pristine: Bundle, source: Source, keys: Keys,
+                                    tmp_path: Path) -> None:
+    # export makes a new release, with keys for it alone: another release's evidence cannot
+    # describe it
+    with pytest.raises(BundleError, match="already bound"):
+        export(source.raw, recipe=source.recipe, license=pristine.license,
                path=tmp_path / "b", signing_key=keys.private)
-    # the same data: the license is kept and re-bound to the files
-    again = export(source.data, recipe=source.recipe, license=pristine.license,
-                   path=tmp_path / "c", signing_key=keys.private)
-    assert again.license.id == pristine.license.id
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_anonymized_frame_is_not_the_original(source: Source, keys: Keys,
+                                                 tmp_path: Path) -> None:
+    with pytest.raises(ColumnNotFoundError, match="ORIGINAL data"):
+        export(source.data, recipe=source.recipe, license=fixed_license(),
+               path=tmp_path / "b", signing_key=keys.private)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("kind", ["pandas", "lazy", "arrow"])
 def test_any_frame_kind(source: Source, keys: Keys, tmp_path: Path, kind: str) -> None:
-    frame = {"pandas": source.data.to_pandas, "lazy": source.data.lazy,
-             "arrow": source.data.to_arrow}[kind]()
+    frame = {"pandas": source.raw.to_pandas, "lazy": source.raw.lazy,
+             "arrow": source.raw.to_arrow}[kind]()
     bundle = make_bundle(source, keys, tmp_path / "b") if kind == "polars" else export(
         frame, recipe=source.recipe, license=fixed_license(), path=tmp_path / "b",
         signing_key=keys.private)
@@ -194,7 +221,7 @@ def test_overwrite_replaces_a_bundle(source: Source, keys: Keys, tmp_path: Path)
 def test_bad_inputs(source: Source, keys: Keys, tmp_path: Path) -> None:
     target = tmp_path / "b"
     with pytest.raises(ParameterError, match="needs recipe="):
-        export(source.data, recipe=None, license=fixed_license(), path=target,  # type: ignore[arg-type]
+        export(source.raw, recipe=None, license=fixed_license(), path=target,  # type: ignore[arg-type]
                signing_key=keys.private)
     with pytest.raises(ParameterError, match=r"anonlab\.Recipe"):
         export(source.data, recipe={"steps": []}, license=fixed_license(), path=target,  # type: ignore[arg-type]
@@ -204,28 +231,37 @@ def test_bad_inputs(source: Source, keys: Keys, tmp_path: Path) -> None:
                signing_key=keys.private)
     (tmp_path / "bad.key").write_text("not a key")
     with pytest.raises(SecretKeyError, match=r"bad\.key"):
-        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
                signing_key=tmp_path / "bad.key")
     with pytest.raises(SecretKeyError, match="does not exist"):
-        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
                signing_key=tmp_path / "none.key")
     with pytest.raises(ParameterError, match="must include 'parquet'"):
-        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
                signing_key=keys.private, formats=("csv",))
     with pytest.raises(ParameterError, match="Unknown bundle format"):
-        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
                signing_key=keys.private, formats=("parquet", "xlsx"))
     with pytest.raises(ParameterError, match="license_terms"):
-        export(source.data, recipe=source.recipe, license=TEMPLATE, path=target,
+        export(source.raw, recipe=source.recipe, license=TEMPLATE, path=target,
                signing_key=keys.private)
     with pytest.raises(ParameterError, match="License or a template id"):
-        export(source.data, recipe=source.recipe, license={"id": "x"}, path=target,  # type: ignore[arg-type]
+        export(source.raw, recipe=source.recipe, license={"id": "x"}, path=target,  # type: ignore[arg-type]
                signing_key=keys.private)
-    with pytest.raises(ParameterError, match="RiskReport"):
-        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
-               signing_key=keys.private, report={"passed": True})
+    with pytest.raises(ParameterError, match="Profile of the original"):
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, profile={"rows": 3})
+    with pytest.raises(ParameterError, match="'original' is not one"):
+        export(source.raw, recipe=source.recipe, license=TEMPLATE, path=target,
+               signing_key=keys.private, license_terms={"licensee": "U", "original": 1})
+    with pytest.raises(ParameterError, match="'linkable_family' parameter of export"):
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, linkable_family="")
+    with pytest.raises(ParameterError, match="'keep_row_order' parameter of export"):
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
+               signing_key=keys.private, keep_row_order=3)  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="inside the bundle"):
-        export(source.data, recipe=source.recipe, license=fixed_license(), path=target,
+        export(source.raw, recipe=source.recipe, license=fixed_license(), path=target,
                signing_key=keys.private, audit_log=target / "audit.jsonl")
     assert list(tmp_path.iterdir()) == [tmp_path / "bad.key"]
 
@@ -235,13 +271,13 @@ def test_recipe_with_in_memory_key_is_refused(source: Source, keys: Keys, tmp_pa
 
     recipe = Recipe().then("email", Hash(key=anonlab.Key(HASH_KEY)))
     with pytest.raises(RecipeError, match="in-memory"):
-        export(source.data, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
+        export(source.raw, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
                signing_key=keys.private)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_csv_refuses_nested_columns(source: Source, keys: Keys, tmp_path: Path) -> None:
-    data = source.data.with_columns(tags=pl.lit([1, 2]))
+    data = source.raw.with_columns(tags=pl.lit([1, 2]))
     with pytest.raises(BundleError, match="'tags'"):
         export(data, recipe=source.recipe, license=fixed_license(), path=tmp_path / "b",
                signing_key=keys.private, formats=("parquet", "csv"))
@@ -323,7 +359,7 @@ _KILLED_EXPORT = """
 @pytest.mark.slow
 def test_a_kill_during_export_leaves_no_bundle(source: Source, keys: Keys,
                                                tmp_path: Path) -> None:
-    source.data.write_parquet(tmp_path / "in.parquet")
+    source.raw.write_parquet(tmp_path / "in.parquet")
     (tmp_path / "recipe.yaml").write_text(source.recipe.to_yaml())
     out = tmp_path / "out"
     target = out / "release"
@@ -357,13 +393,14 @@ def test_stale_folders_of_live_processes_are_kept(source: Source, keys: Keys,
 
 
 def test_pandas_frame_round_trip(source: Source, keys: Keys, tmp_path: Path) -> None:
-    frame = source.data.to_pandas()
-    bundle = export(frame, recipe=source.recipe, license=fixed_license(), path=tmp_path / "b",
-                    signing_key=keys.private)
+    bundle = export(source.raw.to_pandas(), recipe=source.recipe, license=fixed_license(),
+                    path=tmp_path / "b", signing_key=keys.private)
     back = open_bundle(bundle.path, purpose="statistics", role="analyst", user="ada",
                         backend="pandas", now=INSIDE)
     assert isinstance(back, pd.DataFrame)
-    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    written = pl.read_parquet(bundle.path / "data.parquet").to_pandas()
+    pd.testing.assert_frame_equal(back, written, check_dtype=False)
+    assert list(back.columns) == source.data.columns
 
 
 def test_figures_are_embedded_as_png_when_matplotlib_is_there() -> None:
@@ -400,12 +437,33 @@ def test_core_import_does_not_load_matplotlib() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_an_issued_license_does_not_cover_other_data_or_recipes(
-    pristine: Bundle, source: Source, keys: Keys, tmp_path: Path
-) -> None:
-    # same schema and row count, but a different recipe: the evidence would not describe it
-    empty = anonlab.Recipe()
-    with pytest.raises(BundleError, match="records another recipe"):
-        export(source.data, recipe=empty, license=pristine.license, path=tmp_path / "b",
-               signing_key=keys.private)
-    assert not (tmp_path / "b").exists()
+def test_a_family_shares_tokens_and_says_so(source: Source, keys: Keys, tmp_path: Path) -> None:
+    first = make_bundle(source, keys, tmp_path / "a", linkable_family="registry-2026")
+    second = make_bundle(source, keys, tmp_path / "b", license=License.from_template(
+        TEMPLATE, licensee="Another Lab"), linkable_family="registry-2026")
+    outside = make_bundle(source, keys, tmp_path / "c")
+    a, b, c = (pl.read_parquet(x.path / "data.parquet") for x in (first, second, outside))
+    assert set(a["email"].drop_nulls()) == set(b["email"].drop_nulls())
+    assert not set(a["email"].drop_nulls()) & set(c["email"].drop_nulls())
+    made = first.license.anonymization["release"]
+    assert made["token_scope"] == "family" and made["family"] == "registry-2026"
+    assert "family `registry-2026`" in (first.path / "LICENSE.md").read_text()
+    # the vendor template promises a copy that joins nothing: no family there
+    with pytest.raises(ParameterError, match="cannot be joined"):
+        make_bundle(source, keys, tmp_path / "d", license="vendor-analytics",
+                    license_terms={"licensee": "V"}, linkable_family="registry-2026")
+
+
+def test_kept_row_order_is_stated_with_its_reason(source: Source, keys: Keys,
+                                                  tmp_path: Path) -> None:
+    bundle = make_bundle(source, keys, tmp_path / "b", keep_row_order="rows follow the "
+                         "registry's visit numbers, agreed with the recipient")
+    back = pl.read_parquet(bundle.path / "data.parquet")
+    plain = [c for c in back.columns if c not in ("email", "mrn")]
+    assert back.select(plain).equals(source.data.select(plain))
+    made = bundle.license.anonymization["release"]
+    assert made["row_order"] == "kept" and "visit numbers" in made["row_order_reason"]
+    row_order = next(c for c in bundle.license.anonymization["checks"]
+                     if c["name"] == "row-order")
+    assert row_order["passed"] and "kept on purpose" in row_order["detail"]
+    assert "keep the original order" in (bundle.path / "LICENSE.md").read_text()

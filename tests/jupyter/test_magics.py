@@ -305,7 +305,7 @@ def test_anonlab_export_and_verify(shell: Any, ns: dict[str, Any], tmp_path: Pat
     assert "VERIFIED" in view._repr_html_()
 
 
-def test_export_with_a_recipe_file_for_a_frame_made_elsewhere(
+def test_export_with_a_recipe_file_applies_it_to_the_original(
     shell: Any, ns: dict[str, Any], tmp_path: Path
 ) -> None:
     from anonlab.bundle import generate_keypair
@@ -313,13 +313,18 @@ def test_export_with_a_recipe_file_for_a_frame_made_elsewhere(
     private, _ = generate_keypair(tmp_path / "k")
     recipe_path = tmp_path / "recipe.yaml"
     recipe_path.write_text(RECIPE)
-    ns["made"] = anonlab.Recipe.from_yaml(RECIPE).apply(small_frame())
+    ns["raw"] = small_frame()
     bundle = line(
         shell,
-        f"anonlab export made --template hipaa-safe-harbor --licensee Lab "
+        f"anonlab export raw --template hipaa-safe-harbor --licensee Lab "
         f"--signing-key file:{private} --to {tmp_path / 'b'} --recipe {recipe_path}",
     )
     assert (bundle.path / "data.parquet").is_file()
+    # a frame anonymized elsewhere is not the original: the recipe cannot apply to it again
+    ns["made"] = anonlab.Recipe.from_yaml(RECIPE).apply(small_frame())
+    with pytest.raises(UsageError, match="ORIGINAL data"):
+        line(shell, f"anonlab export made --template hipaa-safe-harbor --licensee Lab "
+                    f"--signing-key file:{private} --to {tmp_path / 'c'} --recipe {recipe_path}")
 
 
 def test_help_lists_every_subcommand_and_option(

@@ -597,7 +597,8 @@ class Panel:
         licensor: str | None = None,
         public_key: Any = None,
     ) -> ExportOutcome:
-        """Issue a license for the result and write the signed bundle, then verify it.
+        """Make the release from the original frame with the recipe, attack it, license it,
+        write the signed bundle, then verify it (:func:`anonlab.export`).
 
         Never raises for a user mistake: the outcome's ``failures`` lists the compliance checks
         that fail (no bundle is written) and ``error`` says what else went wrong.
@@ -605,7 +606,6 @@ class Panel:
         try:
             from anonlab import bundle
             from anonlab.errors import ComplianceError
-            from anonlab.licensing import issue_license
         except ImportError as exc:
             return ExportOutcome(template, error=f"Export needs anonlab.licensing and "
                                                  f"anonlab.bundle ({exc}).")
@@ -622,14 +622,11 @@ class Panel:
             terms["expires"] = expires
         if licensor:
             terms["licensor"] = licensor
-        recipe = self.recipe
         try:
-            data = self.result
-            report = self.workspace.report_for(data, recipe)
-            license_ = issue_license(template, frame=data, recipe=recipe, report=report,
-                                     **terms)
-            written = bundle.export(data, recipe=recipe, license=license_, path=path,
-                                    signing_key=signing_key, report=report)
+            # the release is made from the whole original frame, keyed for this release alone,
+            # and attacked against it; the panel's preview is not what ships
+            written = bundle.export(self.workspace.frame, recipe=self.recipe, license=template,
+                                    license_terms=terms, path=path, signing_key=signing_key)
             verification = bundle.verify(written.path, public_key=public_key or None)
         except ComplianceError as exc:
             return ExportOutcome(template, failures=tuple(exc.failures))
