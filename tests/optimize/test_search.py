@@ -304,3 +304,31 @@ def test_errors(adult, hierarchies):
                  {"sex": hierarchies["sex"]}, [KAnonymity(2)], progress=False)
     with pytest.raises(ParameterError, match="No generalization meets"):
         optimize(small, h, [KAnonymity(101)], 0.0, progress=False)
+
+
+# -- regression: the recipe keeps every target (anonlab issue 12) ----------------------------------
+@pytest.mark.parametrize(
+    "targets",
+    [
+        [KAnonymity(3), LDiversity("salary-class", 1.5, "entropy")],
+        [KAnonymity(2), KAnonymity(4), LDiversity("salary-class", 2),
+         LDiversity("salary-class", 2, "recursive", c=3.0)],
+        [KAnonymity(2), TCloseness("salary-class", 0.3, distance="equal")],
+    ],
+)
+def test_the_recipe_keeps_every_target(adult, hierarchies, targets) -> None:
+    from anonlab import assess_risk
+
+    h = {q: hierarchies[q] for q in ["sex", "age", "race"]}
+    frame = adult.head(3000)
+    result = optimize(frame, h, targets, 0.05, progress=False)
+    kept = result.recipe.targets
+    assert kept is not None
+    assert set(kept.models()) == set(targets)
+    again = Recipe.from_yaml(result.recipe.to_yaml()).targets
+    assert again is not None and set(again.models()) == set(targets)
+    # what export and the CLI assess: every target, met by the optimizer's output
+    report = assess_risk(result.frame, kept.quasi_identifiers, kept.sensitive_columns,
+                         targets=kept.models())
+    assert {r.model for r in report.targets} == set(targets)
+    assert report.passed
