@@ -95,7 +95,8 @@ class ModelResult:
     failing_classes : int
         Classes that break the target.
     failing_records : int
-        Records in those classes.
+        Records in those classes (their members: a record with a suppressed cell counts once,
+        in its own class).
     """
 
     model: PrivacyModel
@@ -183,7 +184,7 @@ class PrivacyModel:
             self.achieved(table),
             bool(passes.all()),
             int(failing.sum()),
-            int(table.size.filter(failing).sum()),
+            int(table.members.filter(failing).sum()),
         )
 
     def _check_table(self, table: ClassTable) -> None:

@@ -253,13 +253,17 @@ def test_evaluate_counts_failing_classes_and_records() -> None:
 def test_suppressed_records_are_left_out_as_arx_does() -> None:
     frame = pl.DataFrame({"a": ["*", "*", "x", "x", None], "b": ["*", None, "1", "1", None]})
     table = equivalence_classes(frame, ["a", "b"])
-    # (*, *) and (*, null) are suppressed; (null, null) is a missing value, matched like any
-    assert (table.suppressed, table.records, table.classes) == (2, 3, 2)
-    numeric = pl.DataFrame({"n": [1, 1, None]})  # no text column: null is the only mark
+    # (*, *), (*, null) and (null, null) are suppressed: null and "*" are one mark
+    assert (table.suppressed, table.records, table.classes) == (3, 2, 1)
+    numeric = pl.DataFrame({"n": [1, 1, None]})
     assert equivalence_classes(numeric, ["n"]).suppressed == 1
     partly = pl.DataFrame({"a": ["*", "*", "x"], "b": ["1", "1", "1"]})
     table = equivalence_classes(partly, ["a", "b"])
-    assert (table.suppressed, table.classes) == (0, 2)  # '*' in one QI is a value
+    # '*' in one QI matches any value: (*, 1) is compatible with (x, 1), so every record has
+    # all three in its class; the two keys are two (overlapping) classes
+    assert (table.suppressed, table.classes, table.records) == (0, 2, 3)
+    assert table.size.to_list() == [3, 3] and sorted(table.members.to_list()) == [1, 2]
+    assert table.overlapping
 
 
 @pytest.mark.parametrize(
