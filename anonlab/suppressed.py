@@ -100,9 +100,7 @@ def suppressed_cells(frame: pl.DataFrame, columns: Sequence[str]) -> dict[str, i
     """The suppressed cells of each column (null or ``*``), in the order of ``columns``."""
     if not columns:
         return {}
-    row = frame.select(
-        cell_suppressed(c, frame.schema[c]).sum().alias(c) for c in columns
-    ).row(0)
+    row = frame.select(cell_suppressed(c, frame.schema[c]).sum().alias(c) for c in columns).row(0)
     return {c: int(v) for c, v in zip(columns, row, strict=True)}
 
 
@@ -170,8 +168,7 @@ def compatible_sums(
     keys = queries.select(pl.col(c).alias(n) for c, n in zip(qis, q, strict=True)).unique(
         maintain_order=True
     )
-    names = {**dict(zip(q, qis, strict=True)), **dict(zip(b, extra, strict=True)),
-             "_w": out_weight}
+    names = {**dict(zip(q, qis, strict=True)), **dict(zip(b, extra, strict=True)), "_w": out_weight}
     distinct = rows.group_by(*q, *b).agg(pl.col("_w").sum()).with_columns(_e=_pattern(m))
     keys = keys.with_columns(_d=_pattern(m))
     full = (1 << m) - 1
@@ -211,15 +208,22 @@ def compatible_sums(
             pl.when((pl.col("_c") & (1 << j)) != 0).then(pl.col(f"q{j}")).alias(f"m{j}")
             for j in range(m)
         )
-        .join(table, left_on=["_d", "_c", *masked], right_on=["_d", "_c", *q],
-              how="inner", nulls_equal=True, suffix="_data")
+        .join(
+            table,
+            left_on=["_d", "_c", *masked],
+            right_on=["_d", "_c", *q],
+            how="inner",
+            nulls_equal=True,
+            suffix="_data",
+        )
         .group_by(*q, *b)
         .agg(pl.col("_w").sum())
     )
     if b:
         return probes.collect().rename(names)
     out = (
-        keys.lazy().drop("_d")
+        keys.lazy()
+        .drop("_d")
         .join(probes, on=q, how="left", nulls_equal=True, maintain_order="left")
         .with_columns(pl.col("_w").fill_null(0))
     )
