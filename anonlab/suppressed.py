@@ -39,11 +39,9 @@ distinct keys times the distinct patterns, which are few in practice.
 
 Provenance
 ----------
-Which steps of a recipe suppress cells, in which columns and with which mark, is told by the
-transforms themselves (``Transform.suppresses``) and gathered by
-:meth:`anonlab.Recipe.suppressions`; :func:`suppressed_cells` counts the marks of a frame per
-column, so a report given the input and the output can say how many cells the recipe
-suppressed and how many were missing to begin with.
+:func:`suppressed_cells` counts the marks of a frame per column; :func:`anonlab.assess_risk`
+given the ``original`` frame as well reports, per quasi-identifier, the cells that were
+missing in the input and those the recipe suppressed (``RiskReport.input_cells``).
 """
 
 from __future__ import annotations
