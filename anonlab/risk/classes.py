@@ -33,7 +33,13 @@ import polars as pl
 from anonlab._validation import fresh_name
 from anonlab.errors import ColumnNotFoundError, EmptyFrameError, ParameterError
 from anonlab.frames import ingest
-from anonlab.suppressed import SUPPRESSED, compatible_sums, record_suppressed, wildcard
+from anonlab.suppressed import (
+    SUPPRESSED,
+    cell_suppressed,
+    compatible_sums,
+    record_suppressed,
+    wildcard,
+)
 
 __all__ = ["SUPPRESSED", "ClassTable", "equivalence_classes"]
 
@@ -300,7 +306,10 @@ def equivalence_classes(
         queries = [lf.group_by(*qis, s).agg(pl.len().cast(pl.Int64).alias(count)) for s in sens]
     else:
         queries = [lf.group_by(*qis).agg(pl.len().cast(pl.Int64).alias(count))]
-    grouped = [g.with_columns(wildcard(q, schema[q]) for q in qis) for g in pl.collect_all(queries)]
+    grouped = pl.collect_all(queries)
+    marks = [cell_suppressed(q, schema[q]) for q in qis]
+    if grouped[0].select(pl.any_horizontal(marks).any()).item():  # only then read the marks
+        grouped = [g.with_columns(wildcard(q, schema[q]) for q in qis) for g in grouped]
     total = int(grouped[0].get_column(count).sum())
     if total == 0:
         raise EmptyFrameError(f"{owner} got a frame with no rows; there are no records to assess.")

@@ -417,7 +417,10 @@ def assess_risk(
     sens = (sensitive,) if isinstance(sensitive, str) else tuple(sensitive)
     table = equivalence_classes(data, quasi_identifiers, sens, population=population,
                                 owner="assess_risk")
-    cells = suppressed_cells(data, table.quasi_identifiers)
+    # no suppressed record and no wildcard in a kept one: no mark in the quasi-identifiers
+    marked = table.suppressed > 0 or table.overlapping
+    cells = suppressed_cells(data, table.quasi_identifiers) if marked else dict.fromkeys(
+        table.quasi_identifiers, 0)
     input_cells = None
     if original is not None:
         input_cells = _input_cells(original, data, table.quasi_identifiers)
