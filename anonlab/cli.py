@@ -192,7 +192,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     report = None
     if targets is not None and targets.quasi_identifiers:
         report = anonlab.assess_risk(anonymized, list(targets.quasi_identifiers),
-                                     list(targets.sensitive), targets=targets.models())
+                                     list(targets.sensitive_columns), targets=targets.models())
         print(report.summary())
         if not report.passed:
             print("   Safe Harbor is a list of identifiers to remove, not a risk measure: the")

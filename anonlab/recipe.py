@@ -39,7 +39,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
@@ -50,6 +50,9 @@ from anonlab.frames import FrameKind, ingest, restore
 from anonlab.keys import Key
 from anonlab.randomness import record_fingerprint
 from anonlab.transforms import Context, Transform, transform_from_dict
+
+if TYPE_CHECKING:
+    from anonlab.risk.models import PrivacyModel
 
 __all__ = ["FORMAT_VERSION", "Recipe", "Step", "Targets"]
 
@@ -78,12 +81,26 @@ def _names(value: Any, name: str, owner: str) -> tuple[str, ...]:
 class Targets:
     """Privacy targets a recipe should meet, checked by the risk module and used by the search.
 
+    ``k``, ``l_diversity`` and ``t_closeness`` are shorthands for the common targets;
+    ``privacy_models`` holds any other registered privacy model (entropy or recursive
+    l-diversity, beta-likeness, a t-closeness with its own distance...). :meth:`models` gives
+    them all, and a recipe file keeps them all::
+
+        targets:
+          quasi_identifiers: [age, zip]
+          sensitive: [diagnosis]
+          k: 5
+          privacy_models:
+            - {model: l_diversity, column: diagnosis, l: 2, variant: entropy}
+
     Parameters
     ----------
     quasi_identifiers : sequence of str
         Columns an attacker may know (they define the equivalence classes).
     sensitive : sequence of str
-        Columns whose values must not be inferred (for l-diversity and t-closeness).
+        Columns whose values must not be inferred: the ``l_diversity`` and ``t_closeness``
+        shorthands apply to each. (A model of ``privacy_models`` names its own column; see
+        :attr:`sensitive_columns`.)
     k : int, optional
         k-anonymity: every class holds at least k records.
     l_diversity : int, optional
@@ -92,6 +109,8 @@ class Targets:
         t-closeness on each sensitive column (0 < t <= 1).
     max_suppression : float, optional
         Largest share of records that may be suppressed to meet the targets (0..1).
+    privacy_models : sequence of PrivacyModel (or their plain data), optional
+        Further targets, any model of :func:`anonlab.risk.registered_models`.
     """
 
     quasi_identifiers: tuple[str, ...] = ()
@@ -100,6 +119,7 @@ class Targets:
     l_diversity: int | None = None
     t_closeness: float | None = None
     max_suppression: float | None = None
+    privacy_models: tuple[PrivacyModel, ...] = ()
 
     def __post_init__(self) -> None:
         owner = "Targets"
@@ -128,34 +148,54 @@ class Targets:
                 "Targets with l_diversity or t_closeness need the sensitive columns they protect: "
                 "pass sensitive=[...]."
             )
+        models = _privacy_models(self.privacy_models)
+        object.__setattr__(self, "privacy_models", models)
+        for m in models:
+            column = m.sensitive_column
+            if column is not None and column in self.quasi_identifiers:
+                raise ParameterError(
+                    f"Targets: {column!r} is both a quasi-identifier and the sensitive column of "
+                    f"{m.describe()}. Choose one role."
+                )
 
-    def models(self) -> list[Any]:
-        """The targets as privacy models: k-anonymity, then distinct l-diversity and
-        t-closeness on each sensitive column (what :func:`anonlab.assess_risk` and
-        :func:`anonlab.optimize` take as ``targets``)."""
+    @property
+    def sensitive_columns(self) -> tuple[str, ...]:
+        """Every sensitive column a target is about: ``sensitive``, then those of
+        ``privacy_models`` (what :func:`anonlab.assess_risk` needs as ``sensitive``)."""
+        extra = (m.sensitive_column for m in self.privacy_models if m.sensitive_column)
+        return tuple(dict.fromkeys((*self.sensitive, *extra)))
+
+    def models(self) -> list[PrivacyModel]:
+        """Every target as a privacy model: k-anonymity, distinct l-diversity and t-closeness
+        on each sensitive column (from the shorthands), then ``privacy_models``; each once.
+        What :func:`anonlab.assess_risk` and :func:`anonlab.optimize` take as ``targets``."""
         from anonlab.risk.models import KAnonymity, LDiversity, TCloseness
 
-        out: list[Any] = [] if self.k is None else [KAnonymity(self.k)]
+        out: list[PrivacyModel] = [] if self.k is None else [KAnonymity(self.k)]
         for s in self.sensitive:
             if self.l_diversity is not None:
                 out.append(LDiversity(s, self.l_diversity))
             if self.t_closeness is not None:
                 out.append(TCloseness(s, self.t_closeness))
-        return out
+        return list(dict.fromkeys((*out, *self.privacy_models)))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, leaving out what is unset."""
+        """Plain data, leaving out what is unset (each privacy model as its own plain data)."""
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if value in ((), None):
                 continue
+            if f.name == "privacy_models":
+                value = [m.to_dict() for m in value]
             out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
 
     @classmethod
     def from_dict(cls, data: Any, *, path: str = "targets") -> Targets:
         """Build from plain data; unknown keys fail with their path."""
+        from anonlab.risk.models import model_from_dict
+
         if not isinstance(data, Mapping):
             raise RecipeError(f"targets must be a mapping, not a {type(data).__name__}", path=path)
         known = {f.name for f in dataclasses.fields(cls)}
@@ -164,10 +204,49 @@ class Targets:
                 raise RecipeError(
                     f"unknown target (known: {', '.join(sorted(known))})", path=f"{path}.{key}"
                 )
+        params = dict(data)
+        raw = params.get("privacy_models")
+        if raw is not None:
+            if not isinstance(raw, list):
+                raise RecipeError("must be a list of privacy models",
+                                  path=f"{path}.privacy_models")
+            params["privacy_models"] = tuple(
+                model_from_dict(m, path=f"{path}.privacy_models[{i}]") for i, m in enumerate(raw)
+            )
         try:
-            return cls(**dict(data))
+            return cls(**params)
         except ParameterError as exc:
             raise RecipeError(str(exc), path=path) from None
+
+
+def _privacy_models(value: Any) -> tuple[PrivacyModel, ...]:
+    """The ``privacy_models`` of Targets as model objects (plain data is decoded)."""
+    from anonlab.risk.models import PrivacyModel, model_from_dict
+
+    wanted = "a list of privacy models (anonlab.LDiversity('disease', 2, 'entropy'), ...)"
+    if value is None:
+        return ()
+    if isinstance(value, PrivacyModel | Mapping):
+        value = (value,)
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ParameterError(
+            f"The 'privacy_models' parameter of Targets must be {wanted}. Got "
+            f"{type(value).__name__} instead."
+        )
+    out = []
+    for i, m in enumerate(value):
+        if isinstance(m, Mapping):
+            try:
+                m = model_from_dict(m, path=f"privacy_models[{i}]")
+            except RecipeError as exc:
+                raise ParameterError(f"The 'privacy_models' parameter of Targets: {exc}") from None
+        if not isinstance(m, PrivacyModel):
+            raise ParameterError(
+                f"The 'privacy_models' parameter of Targets must be {wanted}. Got a "
+                f"{type(m).__name__} at position {i} instead."
+            )
+        out.append(m)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -536,11 +615,14 @@ class Recipe:
             lines.append(f"        anonlab.Step({s.column!r}, {code}{note}),")
         lines.append("    ],")
         if self.targets is not None:
-            args = ", ".join(
-                f"{k}={tuple(v) if isinstance(v, list) else v!r}"
-                for k, v in self.targets.to_dict().items()
-            )
-            lines.append(f"    targets=anonlab.Targets({args}),")
+            args = []
+            for k, v in self.targets.to_dict().items():
+                if k == "privacy_models":
+                    code = _value_code(self.targets.privacy_models, imports)
+                else:
+                    code = repr(tuple(v) if isinstance(v, list) else v)
+                args.append(f"{k}={code}")
+            lines.append(f"    targets=anonlab.Targets({', '.join(args)}),")
         if self.seed is not None:
             lines.append(f"    seed={self.seed},")
         lines.append(")")
@@ -562,7 +644,8 @@ class Recipe:
         return "\n".join(lines)
 
 
-def _transform_code(t: Transform, imports: dict[str, set[str]]) -> str:
+def _transform_code(t: Any, imports: dict[str, set[str]]) -> str:
+    """A transform or privacy model (a dataclass) as a constructor call."""
     cls = type(t)
     module = "anonlab.transforms" if _exported(cls) else cls.__module__
     imports.setdefault(module, set()).add(cls.__name__)
@@ -582,8 +665,12 @@ def _exported(cls: type) -> bool:
 
 
 def _value_code(value: Any, imports: dict[str, set[str]]) -> str:
+    from anonlab.risk.models import PrivacyModel
+
     if isinstance(value, Key):  # to_dict() refused it already; kept for safety
         raise RecipeError("an in-memory Key cannot be written as code")
+    if isinstance(value, PrivacyModel):
+        return _transform_code(value, imports)
     if hasattr(value, "to_dict") and hasattr(type(value), "from_dict"):
         cls = type(value)
         imports.setdefault(cls.__module__, set()).add(cls.__name__)

@@ -313,3 +313,66 @@ def test_targets_as_privacy_models() -> None:
     assert targets.models() == [KAnonymity(5), LDiversity("s", 2), TCloseness("s", 0.3),
                                 LDiversity("u", 2), TCloseness("u", 0.3)]
     assert Targets(quasi_identifiers=["age"]).models() == []
+
+
+# -- regression: Targets hold any privacy model (anonlab issue 12) ---------------------------------
+def test_targets_hold_any_privacy_model_and_round_trip() -> None:
+    from anonlab.hierarchies import Hierarchy
+    from anonlab.risk import BetaLikeness, KAnonymity, LDiversity, TCloseness
+
+    h = Hierarchy.from_mapping({"x": ("*",), "y": ("*",)})
+    extra = (LDiversity("s", 2, "entropy"), LDiversity("s", 3, "recursive", c=2.0),
+             BetaLikeness("d", 1.5, enhanced=True), TCloseness("s", 0.2, hierarchy=h),
+             TCloseness("n", 0.3, order=(3, 1, 2)))
+    targets = Targets(quasi_identifiers=["age"], sensitive=["s"], k=5, l_diversity=2,
+                      privacy_models=extra)
+    assert targets.models() == [KAnonymity(5), LDiversity("s", 2), *extra]
+    assert targets.sensitive == ("s",)  # the shorthands do not spread to the models' columns
+    assert targets.sensitive_columns == ("s", "d", "n")
+    recipe = Recipe(targets=targets)
+    for text, read in ((recipe.to_yaml(), Recipe.from_yaml), (recipe.to_json(), Recipe.from_json)):
+        again = read(text)
+        assert again == recipe
+        assert again.targets is not None and again.targets.models() == targets.models()
+    namespace: dict = {}
+    exec(recipe.to_python(), namespace)
+    assert namespace["recipe"] == recipe
+    # plain data is accepted in place of model objects
+    plain = Targets(quasi_identifiers=["age"], privacy_models=[m.to_dict() for m in extra])
+    assert plain.privacy_models == extra
+
+
+def test_old_target_keys_still_read() -> None:
+    from anonlab.risk import KAnonymity, LDiversity, TCloseness
+
+    text = ("format_version: 1\nsteps: []\ntargets:\n  quasi_identifiers: [age]\n"
+            "  sensitive: [s]\n  k: 3\n  l_diversity: 2\n  t_closeness: 0.4\n")
+    targets = Recipe.from_yaml(text).targets
+    assert targets is not None
+    assert targets.models() == [KAnonymity(3), LDiversity("s", 2), TCloseness("s", 0.4)]
+    assert "privacy_models" not in Recipe.from_yaml(text).to_yaml()
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        ("  privacy_models: [{model: l_diverse, column: s, l: 2}]\n",
+         r"targets.privacy_models\[0\].model: unknown privacy model 'l_diverse'"),
+        ("  privacy_models: [{model: l_diversity, column: s, l: 2, q: 1}]\n",
+         r"targets.privacy_models\[0\].q: unknown parameter"),
+        ("  privacy_models: {model: k_anonymity, k: 2}\n", "must be a list of privacy models"),
+        ("  privacy_models: [{model: l_diversity, column: age, l: 2}]\n",
+         "'age' is both a quasi-identifier and the sensitive column"),
+    ],
+)
+def test_bad_privacy_models_fail_with_their_path(targets: str, message: str) -> None:
+    text = "steps: []\ntargets:\n  quasi_identifiers: [age]\n" + targets
+    with pytest.raises(RecipeError, match=message):
+        Recipe.from_yaml(text)
+
+
+def test_bad_privacy_models_parameter() -> None:
+    with pytest.raises(ParameterError, match="'privacy_models' parameter of Targets"):
+        Targets(privacy_models=[3])
+    with pytest.raises(ParameterError, match="'privacy_models' parameter of Targets"):
+        Targets(privacy_models="k")

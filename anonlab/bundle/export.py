@@ -158,7 +158,7 @@ def _risk_report(data: pl.DataFrame, recipe: Recipe) -> Any:
     targets = recipe.targets
     if targets is None or not targets.quasi_identifiers:
         return None
-    return assess_risk(data, targets.quasi_identifiers, targets.sensitive,
+    return assess_risk(data, targets.quasi_identifiers, targets.sensitive_columns,
                        targets=targets.models())
 
 

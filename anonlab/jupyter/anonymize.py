@@ -212,6 +212,7 @@ def _targets(recipe: Any, columns: tuple[str, ...], qi: tuple[str, ...] | None,
         l_diversity=have.l_diversity if sens else None,
         t_closeness=have.t_closeness if sens else None,
         max_suppression=have.max_suppression,
+        privacy_models=tuple(m for m in have.privacy_models if m.sensitive_column not in qis),
     )
 
 
@@ -289,8 +290,10 @@ def anonymize(
                 quasi_identifiers=qis, sensitive=sens, k=targets.k,
                 l_diversity=targets.l_diversity if sens else None,
                 t_closeness=targets.t_closeness if sens else None,
+                privacy_models=tuple(m for m in targets.privacy_models
+                                     if m.sensitive_column is None or m.sensitive_column in after),
             )
-            report = assess_risk(result, qis, sens, targets=kept.models())
+            report = assess_risk(result, qis, kept.sensitive_columns, targets=kept.models())
     compliance = None
     if template is not None:
         from anonlab.licensing import check_compliance

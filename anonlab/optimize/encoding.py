@@ -19,6 +19,7 @@ import polars as pl
 from anonlab._validation import dtype_name, fresh_name
 from anonlab.errors import HierarchyError, ParameterError
 from anonlab.hierarchies import Hierarchy
+from anonlab.suppressed import SUPPRESSED
 
 __all__ = ["EncodedData", "encode"]
 
@@ -128,7 +129,17 @@ def _qi_codes(
         dense = np.cumsum(present) - 1
         codes.append(dense[row_label])
         cards.append(int(present.sum()))
-        labels.append(pl.Series(column, label_text[present].tolist(), dtype=pl.String))
+        kept = label_text[present].tolist()
+        if SUPPRESSED in kept and len(kept) > 1:
+            # "*" is the suppression mark (anonlab.suppressed): a record with it matches any
+            # value, which a search that groups equal labels would not see
+            raise HierarchyError(
+                f"Level {level} of the hierarchy of {column!r} maps some values to "
+                f"{SUPPRESSED!r} and others not; {SUPPRESSED!r} marks a suppressed value, "
+                "which matches any other. Give that group a label of its own, or use "
+                f"{SUPPRESSED!r} only at a level where every value is suppressed."
+            )
+        labels.append(pl.Series(column, kept, dtype=pl.String))
         shares.append(per_label[present] / size)
     return codes, cards, labels, shares
 

@@ -24,6 +24,7 @@ import polars as pl
 from anonlab.optimize.encoding import EncodedData
 from anonlab.risk.classes import CLASS, COUNT, VALUE, ClassTable
 from anonlab.risk.models import KAnonymity, LDiversity, PrivacyModel
+from anonlab.suppressed import SUPPRESSED
 
 __all__ = ["Evaluator", "NodeEvaluation", "superset_monotone"]
 
@@ -169,6 +170,13 @@ class Evaluator:
         """
         inverse, sizes = self.group(levels)
         ev = NodeEvaluation(index, tuple(int(v) for v in levels), inverse, sizes)
+        if self._all_suppressed(levels):
+            # every quasi-identifier is "*": every record is suppressed (anonlab.suppressed),
+            # as the risk report reads the output; not a class that passes. Not counted as
+            # failing the monotone targets: the nodes below are not suppressed.
+            ev.failing = np.ones(sizes.shape[0], dtype=bool)
+            ev.suppressed = int(sizes.sum())
+            return ev
         failing = np.zeros(sizes.shape[0], dtype=bool)
         for model in self.monotone:
             failing |= ~self._passes_fast(model, inverse, sizes)
@@ -182,6 +190,14 @@ class Evaluator:
         ev.failing = failing
         ev.suppressed = int(sizes[failing].sum())
         return ev
+
+    def _all_suppressed(self, levels: Sequence[int]) -> bool:
+        """Whether every quasi-identifier is at a level whose only label is ``*``."""
+        data = self.data
+        return all(
+            data.cards[j][level] == 1 and data.labels[j][level][0] == SUPPRESSED
+            for j, level in enumerate(levels)
+        )
 
     # -- class tables --------------------------------------------------------------------------
     def class_table(self, ev: NodeEvaluation, *, labels: bool) -> ClassTable:

@@ -249,7 +249,8 @@ class _Search:
 def _recipe_targets(
     qis: Sequence[str], targets: Sequence[PrivacyModel], max_suppression: float
 ) -> Targets:
-    """The targets as a recipe's Targets, where they can be said in its terms."""
+    """The targets as a recipe's Targets: every one of them, in the k, l_diversity and
+    t_closeness shorthands where they can be said so, the others as privacy models."""
     ks = [t.k for t in targets if isinstance(t, KAnonymity)]
     sens = tuple(dict.fromkeys(t.sensitive_column for t in targets if t.sensitive_column))
     ls = {t.l for t in targets if isinstance(t, LDiversity) and t.variant == "distinct"}
@@ -268,7 +269,7 @@ def _recipe_targets(
     )
     if not per_column_ok:
         sens, ls, ts = (), set(), set()
-    return Targets(
+    shorthand = Targets(
         quasi_identifiers=tuple(qis),
         sensitive=sens,
         k=max(ks) if ks else None,
@@ -276,6 +277,9 @@ def _recipe_targets(
         t_closeness=float(next(iter(ts))) if ts else None,
         max_suppression=max_suppression,
     )
+    covered = set(shorthand.models())
+    rest = tuple(t for t in targets if t not in covered)
+    return dataclasses.replace(shorthand, privacy_models=rest)
 
 
 def _recipe(

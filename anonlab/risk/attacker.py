@@ -138,7 +138,7 @@ def _summarize(
     if table.classes == 0 or n == 0:
         return AttackerRisk(model, 0.0, 0.0, threshold, 0, 0.0)
     above = record_risk > threshold
-    at_risk = int(table.size.filter(above).sum())
+    at_risk = int(table.members.filter(above).sum())
     return AttackerRisk(
         model,
         float(record_risk.max()),  # type: ignore[arg-type]
@@ -179,9 +179,8 @@ def prosecutor_risk(table: ClassTable, threshold: float = 0.2) -> AttackerRisk:
     """
     table = _check_table(table, "prosecutor_risk")
     threshold = _check_threshold(threshold, "prosecutor_risk")
-    n = table.records
     risk = 1.0 / table.size.cast(pl.Float64)
-    return _summarize("prosecutor", table, risk, table.classes / n if n else 0.0, threshold)
+    return _summarize("prosecutor", table, risk, _mean_risk(table, table.size), threshold)
 
 
 def journalist_risk(table: ClassTable, threshold: float = 0.09) -> AttackerRisk:
@@ -207,9 +206,7 @@ def journalist_risk(table: ClassTable, threshold: float = 0.09) -> AttackerRisk:
     threshold = _check_threshold(threshold, "journalist_risk")
     pop = _population(table, "journalist_risk").cast(pl.Float64)
     risk = 1.0 / pop
-    n = table.records
-    average = float((table.size / pop).sum()) / n if n else 0.0
-    return _summarize("journalist", table, risk, average, threshold)
+    return _summarize("journalist", table, risk, _mean_risk(table, pop), threshold)
 
 
 def marketer_risk(table: ClassTable, threshold: float = 0.05) -> AttackerRisk:
@@ -230,21 +227,30 @@ def marketer_risk(table: ClassTable, threshold: float = 0.05) -> AttackerRisk:
     """
     table = _check_table(table, "marketer_risk")
     threshold = _check_threshold(threshold, "marketer_risk")
-    n = table.records
     if table.population is None:
         risk = 1.0 / table.size.cast(pl.Float64)
-        average = table.classes / n if n else 0.0
+        average = _mean_risk(table, table.size)
     else:
         pop = _population(table, "marketer_risk").cast(pl.Float64)
         risk = 1.0 / pop
-        average = float((table.size / pop).sum()) / n if n else 0.0
+        average = _mean_risk(table, pop)
     return _summarize("marketer", table, risk, average, threshold)
+
+
+def _mean_risk(table: ClassTable, per_class: pl.Series) -> float:
+    """The mean over records of ``1 / per_class`` of their class: ``(1/n) sum_j m_j / F_j``
+    with ``m_j`` the class's members (classes / records when the classes partition and
+    ``per_class`` is their size)."""
+    n = table.records
+    if not n:
+        return 0.0
+    return float((table.members.cast(pl.Float64) / per_class.cast(pl.Float64)).sum()) / n
 
 
 def sample_uniques(table: ClassTable) -> int:
     """The records alone in their class (classes of size 1)."""
     table = _check_table(table, "sample_uniques")
-    return int((table.size == 1).sum())
+    return int(table.members.filter(table.size == 1).sum())
 
 
 def sample_unique_share(table: ClassTable) -> float:
@@ -336,12 +342,16 @@ def population_uniqueness(
 
 
 def _histogram(table: ClassTable) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct class sizes i and the number c_i of classes of each size (float arrays)."""
+    """Distinct class sizes i and the number c_i of classes of each size (float arrays).
+
+    When the classes overlap (suppressed cells), c_i is the records of frequency i over i, so
+    that sum i c_i is still the records: the estimators read the frequencies of the records."""
     if table.classes == 0:
         return np.zeros(0), np.zeros(0)
-    hist = table.size.value_counts(name="c").sort(table.size.name)
-    return (hist.get_column(table.size.name).to_numpy().astype(float),
-            hist.get_column("c").to_numpy().astype(float))
+    frame = pl.DataFrame({"i": table.size.cast(pl.Int64), "m": table.members})
+    hist = frame.group_by("i").agg(pl.col("m").sum()).sort("i")
+    sizes = hist.get_column("i").to_numpy().astype(float)
+    return sizes, hist.get_column("m").to_numpy().astype(float) / sizes
 
 
 def _zayatz(sizes: np.ndarray, counts: np.ndarray, n: int, f: float) -> float:

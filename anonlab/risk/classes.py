@@ -7,14 +7,15 @@ how often each value occurs in each class and in the whole frame. It is built on
 build from counts directly (:meth:`ClassTable.from_counts`), which is how the optimal search
 evaluates a generalization without regrouping the raw rows.
 
-Suppressed records
-------------------
-A record whose quasi-identifiers are all suppressed (``*``, the top of an ARX hierarchy, in the
-text columns, null in the others) is counted in :attr:`ClassTable.suppressed` and left out of the
-classes, as the reference tool ARX does: such a record says nothing about anyone, and counting it
-as one large class would make every k look met. Nulls alone are missing values and stay in a
-class (see :func:`suppressed_expr`). A record with only some values suppressed stays in a
-class, with ``*`` as one of its values.
+Suppressed cells and records
+----------------------------
+The rule is :mod:`anonlab.suppressed`'s, the one every part of anonlab uses: a quasi-identifier
+cell that is null or ``*`` is suppressed and matches any value (a wildcard, as in sdcMicro); a
+record whose quasi-identifiers are all suppressed is counted in :attr:`ClassTable.suppressed`
+and left out of the classes (as ARX does). Without a suppressed cell in the records kept, the
+classes are the groups of equal records. With some, the classes overlap: there is one per
+distinct key, its :attr:`ClassTable.members` are the records with exactly that key, and its
+size and sensitive values are those of every record compatible with it.
 
 Sensitive values that are null are left out of the distributions (a missing diagnosis does not
 make a class more diverse).
@@ -32,11 +33,15 @@ import polars as pl
 from anonlab._validation import fresh_name
 from anonlab.errors import ColumnNotFoundError, EmptyFrameError, ParameterError
 from anonlab.frames import ingest
+from anonlab.suppressed import (
+    SUPPRESSED,
+    cell_suppressed,
+    compatible_sums,
+    record_suppressed,
+    wildcard,
+)
 
 __all__ = ["SUPPRESSED", "ClassTable", "equivalence_classes"]
-
-SUPPRESSED = "*"
-"""The value ARX hierarchies use for a fully generalized (suppressed) value."""
 
 CLASS, VALUE, COUNT = "class", "value", "count"
 
@@ -50,12 +55,15 @@ class ClassTable:
     quasi_identifiers : tuple of str
         The columns that define the classes.
     keys : polars.DataFrame
-        One row per class: its quasi-identifier values. Row ``i`` is class ``i``.
+        One row per class: its quasi-identifier values (a suppressed cell as null). Row ``i``
+        is class ``i``.
     size : polars.Series
-        The number of records in each class (Int64, aligned with ``keys``).
+        The number of records in each class (Int64, aligned with ``keys``): for a key with a
+        suppressed cell, every record compatible with it (its members' frequency).
     distributions : mapping of str to polars.DataFrame
-        Per sensitive column, the non-null value counts in each class: columns ``class``
-        (the row of ``keys``), ``value`` and ``count``. Absent values are absent rows.
+        Per sensitive column, the non-null value counts in each class (over the records
+        ``size`` counts): columns ``class`` (the row of ``keys``), ``value`` and ``count``.
+        Absent values are absent rows.
     overall : mapping of str to polars.DataFrame
         Per sensitive column, value counts over every record of the frame (suppressed ones
         too): columns ``value`` and ``count``. t-closeness, beta-likeness and
@@ -63,7 +71,13 @@ class ClassTable:
     suppressed : int
         Records left out because all their quasi-identifiers are suppressed.
     population : polars.Series or None
-        When a population table was given: how many of its records share each class's values.
+        When a population table was given: how many of its records are compatible with each
+        class's values.
+    members : polars.Series
+        The records whose key is the class's (Int64, aligned with ``keys``): ``size`` itself
+        when the classes partition the records (no suppressed cell in a kept record), fewer
+        when a class also counts compatible records of other keys. Figures about records
+        (how many fail, the average risk) add up ``members``.
     """
 
     quasi_identifiers: tuple[str, ...]
@@ -73,6 +87,7 @@ class ClassTable:
     overall: Mapping[str, pl.DataFrame] = field(default_factory=dict)
     suppressed: int = 0
     population: pl.Series | None = None
+    members: pl.Series = None  # type: ignore[assignment]  # None: the classes partition
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "distributions", MappingProxyType(dict(self.distributions)))
@@ -81,6 +96,10 @@ class ClassTable:
             raise ValueError("ClassTable: keys and size must have one row per class")
         if self.population is not None and self.population.len() != self.size.len():
             raise ValueError("ClassTable: population must have one count per class")
+        if self.members is None:
+            object.__setattr__(self, "members", self.size.cast(pl.Int64).alias("members"))
+        elif self.members.len() != self.size.len():
+            raise ValueError("ClassTable: members must have one count per class")
 
     # -- figures -------------------------------------------------------------------------------
     @property
@@ -91,7 +110,13 @@ class ClassTable:
     @property
     def records(self) -> int:
         """Records in classes (the suppressed ones are not)."""
-        return int(self.size.sum()) if self.classes else 0
+        return int(self.members.sum()) if self.classes else 0
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether a class counts records of other keys (a kept record has a suppressed
+        cell, a wildcard), so the classes do not partition the records."""
+        return bool((self.members != self.size).any()) if self.classes else False
 
     @property
     def sensitive(self) -> tuple[str, ...]:
@@ -193,6 +218,7 @@ class ClassTable:
             self.overall,
             suppressed=self.suppressed,
             population=None if self.population is None else self.population.filter(keep),
+            members=self.members.filter(keep),
         )
 
 
@@ -219,26 +245,9 @@ def _names(value: Any, what: str, owner: str, *, allow_empty: bool) -> tuple[str
 
 
 def suppressed_expr(schema: Mapping[str, pl.DataType], quasi_identifiers: Sequence[str]) -> pl.Expr:
-    """True for a record whose quasi-identifiers are all suppressed.
-
-    Suppression writes ``*`` into text columns and null into the others, so a record is
-    suppressed when every quasi-identifier is ``*`` or null and at least one text
-    quasi-identifier holds ``*``. Nulls alone are missing values, which an attacker can match
-    like any other value, so they stay in a class, unless no quasi-identifier is text (then
-    null is the only mark suppression can leave).
-    """
-    parts, starred = [], []
-    for q in quasi_identifiers:
-        col = pl.col(q)
-        if schema[q] in (pl.String, pl.Categorical) or isinstance(schema[q], pl.Enum):
-            star = col.cast(pl.String) == SUPPRESSED
-            parts.append(col.is_null() | star)
-            starred.append(star.fill_null(False))
-        else:
-            parts.append(col.is_null())
-    if not starred:
-        return pl.all_horizontal(parts)
-    return pl.all_horizontal(parts) & pl.any_horizontal(starred)
+    """True for a record whose quasi-identifiers are all suppressed (null or ``*``), whatever
+    their dtypes: :func:`anonlab.suppressed.record_suppressed`."""
+    return record_suppressed(schema, quasi_identifiers)
 
 
 def equivalence_classes(
@@ -251,6 +260,9 @@ def equivalence_classes(
 ) -> ClassTable:
     """Group a frame's records into equivalence classes on ``quasi_identifiers``.
 
+    Suppressed cells (null or ``*``) match any value and records with every quasi-identifier
+    suppressed are left out (:mod:`anonlab.suppressed`).
+
     Parameters
     ----------
     frame : pandas, polars (eager or lazy) or Arrow frame
@@ -261,7 +273,8 @@ def equivalence_classes(
         Columns whose per-class value counts are kept (for l-diversity, t-closeness...).
     population : frame, optional
         A population table with the same quasi-identifier columns, for k-map, delta-presence
-        and journalist risk: each class gets the number of population records that match it.
+        and journalist risk: each class gets the number of population records compatible
+        with it.
 
     Raises
     ------
@@ -287,63 +300,94 @@ def equivalence_classes(
     for name in (*qis, *sens):
         if name not in schema:
             raise ColumnNotFoundError(name, schema.names(), where=owner)
-    flag = fresh_name(schema.names(), "__anonlab_suppressed")
-    lf = lf.select(*qis, *sens).with_columns(suppressed_expr(schema, qis).alias(flag))
-    kept = lf.filter(~pl.col(flag))
-    queries: list[pl.LazyFrame] = [lf.select(pl.len().alias("n"), pl.col(flag).sum().alias("s"))]
+    count = fresh_name((*qis, *sens), "__anonlab_count")
+    # group every record first; the suppression marks are read on the (small) grouped keys
     if sens:
-        count = fresh_name(qis, "__anonlab_count")
-        for s in sens:
-            queries.append(kept.group_by(*qis, s).agg(pl.len().alias(count)))
-            queries.append(
-                lf.filter(pl.col(s).is_not_null()).group_by(s).agg(pl.len().alias(COUNT))
-                .rename({s: VALUE})
-            )
+        queries = [lf.group_by(*qis, s).agg(pl.len().cast(pl.Int64).alias(count)) for s in sens]
     else:
-        count = fresh_name(qis, "__anonlab_count")
-        queries.append(kept.group_by(*qis).agg(pl.len().alias(count)))
-    results = pl.collect_all(queries)
-    total, suppressed = results[0].row(0)
+        queries = [lf.group_by(*qis).agg(pl.len().cast(pl.Int64).alias(count))]
+    grouped = pl.collect_all(queries)
+    marks = [cell_suppressed(q, schema[q]) for q in qis]
+    if grouped[0].select(pl.any_horizontal(marks).any()).item():  # only then read the marks
+        grouped = [g.with_columns(wildcard(q, schema[q]) for q in qis) for g in grouped]
+    total = int(grouped[0].get_column(count).sum())
     if total == 0:
         raise EmptyFrameError(f"{owner} got a frame with no rows; there are no records to assess.")
-    if sens:
-        # one grouping per sensitive column; the classes come from regrouping the first one's
-        # (much smaller) result into lists, so no join is needed to number them
-        first = results[1]
-        per_class = (
-            first.group_by(qis)
-            .agg(pl.col(sens[0]), pl.col(count))
-            .with_row_index(CLASS)
-        )
-        keys = per_class.select(qis)
-        size = per_class.get_column(count).list.sum().alias(COUNT)
-        dists: dict[str, pl.DataFrame] = {}
-        overall: dict[str, pl.DataFrame] = {}
-        dists[sens[0]] = (
+    gone = pl.all_horizontal([pl.col(q).is_null() for q in qis])
+    suppressed = int(grouped[0].filter(gone).get_column(count).sum())
+    overall = {
+        s: g.filter(pl.col(s).is_not_null()).group_by(s).agg(pl.col(count).sum().alias(COUNT))
+        .rename({s: VALUE})
+        for s, g in zip(sens, grouped, strict=False)  # no sensitive column: one grouping
+    }
+    kept = [g.filter(~gone) for g in grouped]
+    wild = bool(kept[0].select(pl.any_horizontal(pl.col(q).is_null() for q in qis).any()).item())
+    if wild:
+        table = _overlapping(kept, qis, sens, count, overall, suppressed)
+    else:
+        table = _partition(kept, qis, sens, count, overall, suppressed)
+    if population is not None:
+        pop = _population_counts(population, table.keys, qis, owner)
+        table = ClassTable(qis, table.keys, table.size, table.distributions, table.overall,
+                           suppressed=suppressed, population=pop, members=table.members)
+    return table
+
+
+def _partition(
+    kept: list[pl.DataFrame], qis: tuple[str, ...], sens: tuple[str, ...], count: str,
+    overall: dict[str, pl.DataFrame], suppressed: int,
+) -> ClassTable:
+    """The classes when no kept record has a suppressed cell: the groups of equal keys."""
+    if not sens:
+        grouped = kept[0]
+        return ClassTable(qis, grouped.select(qis), grouped.get_column(count).alias(COUNT),
+                          suppressed=suppressed)
+    # one grouping per sensitive column; the classes come from regrouping the first one's
+    # (much smaller) result into lists, so no join is needed to number them
+    per_class = (
+        kept[0].group_by(qis)
+        .agg(pl.col(sens[0]), pl.col(count))
+        .with_row_index(CLASS)
+    )
+    keys = per_class.select(qis)
+    size = per_class.get_column(count).list.sum().cast(pl.Int64).alias(COUNT)
+    dists: dict[str, pl.DataFrame] = {
+        sens[0]: (
             per_class.select(CLASS, pl.col(sens[0]).alias(VALUE), pl.col(count).alias(COUNT))
             .explode(VALUE, COUNT)
             .filter(pl.col(VALUE).is_not_null())
         )
-        overall[sens[0]] = results[2]
-        numbered = per_class.select(CLASS, *qis) if len(sens) > 1 else None
-        for i, s in enumerate(sens[1:], start=1):
-            assert numbered is not None
-            dists[s] = (
-                results[1 + 2 * i]
-                .filter(pl.col(s).is_not_null())
-                .join(numbered, on=list(qis), nulls_equal=True)
-                .select(CLASS, pl.col(s).alias(VALUE), pl.col(count).alias(COUNT))
-            )
-            overall[s] = results[2 + 2 * i]
-    else:
-        grouped = results[1]
-        keys, size = grouped.select(qis), grouped.get_column(count).alias(COUNT)
-        dists, overall = {}, {}
-    size = size.cast(pl.Int64)
-    pop = None
-    if population is not None:
-        pop = _population_counts(population, keys, qis, owner)
-    return ClassTable(qis, keys, size, dists, overall, suppressed=int(suppressed), population=pop)
+    }
+    numbered = per_class.select(CLASS, *qis)
+    for s, g in zip(sens[1:], kept[1:], strict=True):
+        dists[s] = (
+            g.filter(pl.col(s).is_not_null())
+            .join(numbered, on=list(qis), nulls_equal=True)
+            .select(CLASS, pl.col(s).alias(VALUE), pl.col(count).alias(COUNT))
+        )
+    return ClassTable(qis, keys, size, dists, overall, suppressed=suppressed)
+
+
+def _overlapping(
+    kept: list[pl.DataFrame], qis: tuple[str, ...], sens: tuple[str, ...], count: str,
+    overall: dict[str, pl.DataFrame], suppressed: int,
+) -> ClassTable:
+    """The classes when kept records have suppressed cells: one per distinct key, counting
+    every compatible record (:func:`anonlab.suppressed.compatible_sums`)."""
+    members = kept[0].group_by(qis, maintain_order=True).agg(pl.col(count).sum())
+    keys = members.select(qis)
+    size = compatible_sums(members, keys, qis, weight=count).get_column(count)
+    numbered = keys.with_row_index(CLASS)
+    dists: dict[str, pl.DataFrame] = {}
+    for s, g in zip(sens, kept, strict=False):
+        sums = compatible_sums(g.filter(pl.col(s).is_not_null()), keys, qis, weight=count,
+                               by=[s])
+        dists[s] = sums.join(numbered, on=list(qis), nulls_equal=True).select(
+            CLASS, pl.col(s).alias(VALUE), pl.col(count).alias(COUNT)
+        )
+    return ClassTable(qis, keys, size.cast(pl.Int64).alias(COUNT), dists, overall,
+                      suppressed=suppressed,
+                      members=members.get_column(count).cast(pl.Int64).alias("members"))
 
 
 def _population_counts(
@@ -357,6 +401,9 @@ def _population_counts(
             raise ColumnNotFoundError(name, schema.names(), where=f"{owner} (population table)")
     count = fresh_name(qis, "__anonlab_population")
     counts = lf.group_by(*qis).agg(pl.len().alias(count)).collect()
+    counts = counts.with_columns(wildcard(q, schema[q]) for q in qis).filter(
+        ~pl.all_horizontal([pl.col(q).is_null() for q in qis])
+    )
     cast = [pl.col(q).cast(keys.schema[q]) for q in qis]
     try:
         counts = counts.with_columns(cast)
@@ -365,5 +412,7 @@ def _population_counts(
             f"{owner}: the population table's quasi-identifier columns do not have the sample's "
             "types; give both tables the same columns and dtypes."
         ) from None
-    matched = keys.with_row_index("_i").join(counts, on=list(qis), how="left", nulls_equal=True)
-    return matched.sort("_i").get_column(count).fill_null(0).cast(pl.Int64).alias("population")
+    matched = compatible_sums(counts, keys, qis, weight=count)
+    matched = keys.join(matched, on=list(qis), how="left", nulls_equal=True,
+                        maintain_order="left")
+    return matched.get_column(count).fill_null(0).cast(pl.Int64).alias("population")

@@ -5,8 +5,10 @@
 does (Elliot, Manning and Ford, "A computational algorithm for handling the special uniques
 problem", IJUFKS 10, 2002); :func:`suda_scores` sums them per record.
 
-Records whose quasi-identifiers are all suppressed (``*`` or null) are left out, as in
-:func:`~anonlab.risk.classes.equivalence_classes`.
+Suppressed cells (``*`` or null) match any value and records whose quasi-identifiers are all
+suppressed are left out, as in :func:`~anonlab.risk.classes.equivalence_classes`
+(:mod:`anonlab.suppressed`): a record is unique on a set of columns when no other record is
+compatible with it there.
 """
 
 from __future__ import annotations
@@ -20,25 +22,36 @@ import polars as pl
 
 from anonlab._validation import check_int
 from anonlab.errors import ParameterError
-from anonlab.risk.classes import suppressed_expr
 from anonlab.risk.records import _frame
+from anonlab.suppressed import compatible_sums, record_suppressed, wildcard
 
 __all__ = ["minimal_sample_uniques", "qi_contribution", "suda_scores"]
 
 
 def _kept(frame: Any, quasi_identifiers: Any, owner: str) -> tuple[pl.DataFrame, list[str]]:
-    """The frame's quasi-identifiers, without the suppressed records."""
+    """The frame's quasi-identifiers (suppressed cells as null), without the suppressed
+    records."""
     data, qis = _frame(frame, quasi_identifiers, owner)
-    return data.select(qis).filter(~suppressed_expr(data.schema, qis)), qis
+    kept = data.select(qis).filter(~record_suppressed(data.schema, qis))
+    return kept.select(wildcard(q, data.schema[q]) for q in qis), qis
 
 
-def _unique(columns: Sequence[str], height: int) -> pl.Expr:
-    """True for the records alone on ``columns`` (on no column: alone in the frame)."""
+def _unique_on(kept: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
+    """True for the records of ``kept`` no other record is compatible with on ``columns``
+    (on no column: alone in the frame)."""
+    height = kept.height
     if not columns:
-        return pl.repeat(height == 1, height, dtype=pl.Boolean)
-    if len(columns) == 1:
-        return pl.col(columns[0]).is_unique()
-    return pl.struct(list(columns)).is_unique()
+        return pl.Series([height == 1] * height, dtype=pl.Boolean)
+    cols = list(columns)
+    if not kept.select(pl.any_horizontal(pl.col(c).has_nulls() for c in cols)).item():
+        if len(cols) == 1:
+            return kept.select(pl.col(cols[0]).is_unique()).to_series()
+        return kept.select(pl.struct(cols).is_unique()).to_series()
+    sub = kept.select(cols)
+    weights = sub.group_by(cols).len(name="_n")
+    sums = compatible_sums(weights, weights, cols, weight="_n")
+    joined = sub.join(sums, on=cols, how="left", nulls_equal=True, maintain_order="left")
+    return joined.get_column("_n") == 1
 
 
 def qi_contribution(frame: Any, quasi_identifiers: str | Sequence[str]) -> dict[str, float]:
@@ -68,12 +81,16 @@ def qi_contribution(frame: Any, quasi_identifiers: str | Sequence[str]) -> dict[
     """
     kept, qis = _kept(frame, quasi_identifiers, "qi_contribution")
     n = kept.height
-    lf = kept.lazy()
-    # records alone on each subset: one group_by per subset, run in parallel
-    queries = [lf.group_by(qis).len()] + [
-        lf.group_by([c for c in qis if c != q]).len() for q in qis if len(qis) > 1
-    ]
-    counts = [int(r.get_column("len").eq(1).sum()) for r in pl.collect_all(queries)]
+    if not kept.select(pl.any_horizontal(pl.col(q).has_nulls() for q in qis)).item():
+        lf = kept.lazy()
+        # records alone on each subset: one group_by per subset, run in parallel
+        queries = [lf.group_by(qis).len()] + [
+            lf.group_by([c for c in qis if c != q]).len() for q in qis if len(qis) > 1
+        ]
+        counts = [int(r.get_column("len").eq(1).sum()) for r in pl.collect_all(queries)]
+    else:  # suppressed cells: uniqueness among compatible records
+        subsets = [qis] + [[c for c in qis if c != q] for q in qis if len(qis) > 1]
+        counts = [int(_unique_on(kept, sub).sum()) for sub in subsets]
     if len(qis) == 1:
         counts.append(int(n == 1))  # without the only column every record is in one class
     full = counts[0]
@@ -90,7 +107,8 @@ def _msu_flags(
     n = kept.height
     subsets = [s for size in range(1, max_size + 1) for s in itertools.combinations(qis, size)]
     names = {s: f"u{i}" for i, s in enumerate(subsets)}
-    unique = kept.select(_unique(s, n).alias(names[s]) for s in subsets)
+    unique = pl.DataFrame([_unique_on(kept, s).alias(names[s]) for s in subsets]) if subsets \
+        else pl.DataFrame()
     empty_unique = n == 1
 
     def msu(s: tuple[str, ...]) -> pl.Expr:
@@ -198,7 +216,7 @@ def suda_scores(
     ) if subsets else pl.lit(0.0)
     kept_scores = flags.select(score.alias(name)).to_series() if flags.height else \
         pl.Series(name, [], dtype=pl.Float64)
-    suppressed = data.select(suppressed_expr(data.schema, qis)).to_series()
+    suppressed = data.select(record_suppressed(data.schema, qis)).to_series()
     if not suppressed.any():
         return kept_scores
     kept_index = pl.int_range(data.height, eager=True).filter(~suppressed)

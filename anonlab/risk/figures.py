@@ -565,8 +565,11 @@ def _one_two_five(limit: int) -> list[int]:
     return edges[: cut + 1]
 
 
-def _size_bins(size: np.ndarray, k: int | None) -> list[tuple[str, int, int, int, int]]:
-    """``(label, low, high, classes, records)`` per bin of class sizes ``low <= s < high``."""
+def _size_bins(
+    size: np.ndarray, k: int | None, members: np.ndarray | None = None
+) -> list[tuple[str, int, int, int, int]]:
+    """``(label, low, high, classes, records)`` per bin of class sizes ``low <= s < high``
+    (``members``: the records of each class, its size when the classes partition)."""
     largest = int(size.max())
     edges = _one_two_five(max(largest, (k or 1) - 1))
     if k is not None and k not in edges:
@@ -574,7 +577,7 @@ def _size_bins(size: np.ndarray, k: int | None) -> list[tuple[str, int, int, int
     idx = np.searchsorted(edges, size, side="right") - 1
     n = len(edges) - 1
     classes = np.bincount(idx, minlength=n)[:n]
-    records = np.bincount(idx, weights=size, minlength=n)[:n]
+    records = np.bincount(idx, weights=size if members is None else members, minlength=n)[:n]
     out = []
     for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
         label = str(lo) if hi - lo == 1 else f"{lo}–{hi - 1}"
@@ -584,7 +587,7 @@ def _size_bins(size: np.ndarray, k: int | None) -> list[tuple[str, int, int, int
 
 def _draw_class_sizes(ax: Axes, table: ClassTable, k: int | None, theme: _Theme) -> None:
     size = table.size.cast(pl.Int64).to_numpy()
-    bins = _size_bins(size, k)
+    bins = _size_bins(size, k, table.members.to_numpy())
     total = table.records
     x = np.arange(len(bins))
     heights = [b[4] for b in bins]
@@ -1163,7 +1166,7 @@ def _draw_summary(ax: Axes, table: ClassTable, values: np.ndarray,
                   thresholds: list[tuple[str, float]], theme: _Theme) -> None:
     """The headline numbers, in the panel where the contributions would go."""
     ordered = np.sort(values)
-    unique = int((table.size == 1).sum())
+    unique = int(table.members.filter(table.size == 1).sum())
     lines = [
         f"records in classes: {table.records:,}",
         f"fully suppressed records: {table.suppressed:,}",

@@ -19,7 +19,9 @@ model                    a class passes when                                    
                          recursive (c,l): r1 < c (r_l + ... + r_m)
 ``TCloseness(s, t)``     the EMD between its distribution of s and the frame's <= t   max EMD
 ``AlphaKAnonymity``      size >= k and no value of s has a share above alpha          max share
-``BetaLikeness``         (q - p) / p <= beta for every value with q > p               max
+``BetaLikeness``         (q - p) / p <= beta for every value with q > p (enhanced:    max
+                         <= min(beta, -ln p); the figure is infinite when no beta
+                         suffices)
 ``DeltaDisclosure``      abs(ln(q / p)) < delta for every value present               max
 ``KMap(k)``              at least k population records share its values               min
 ``DeltaPresence``        delta_min <= size / population records <= delta_max         range
@@ -27,8 +29,10 @@ model                    a class passes when                                    
 
 Here p is a value's share in the whole frame and q its share in the class. The EMD (earth
 mover's distance) of t-closeness is the equal-distance one for categories, the ordered-distance
-one for numbers and dates (Li, Li and Venkatasubramanian, ICDE 2007), and the hierarchical one
-when a :class:`~anonlab.Hierarchy` is given.
+one for continuous columns (floats, dates) and columns declared ordinal (Li, Li and
+Venkatasubramanian, ICDE 2007), and the hierarchical one when a :class:`~anonlab.Hierarchy` is
+given. Integer columns are categories unless declared ordinal: integer codes (1 = married,
+2 = single) have no order, and the ordered distance would understate their disclosure.
 """
 
 from __future__ import annotations
@@ -91,7 +95,8 @@ class ModelResult:
     failing_classes : int
         Classes that break the target.
     failing_records : int
-        Records in those classes.
+        Records in those classes (their members: a record with a suppressed cell counts once,
+        in its own class).
     """
 
     model: PrivacyModel
@@ -179,7 +184,7 @@ class PrivacyModel:
             self.achieved(table),
             bool(passes.all()),
             int(failing.sum()),
-            int(table.size.filter(failing).sum()),
+            int(table.members.filter(failing).sum()),
         )
 
     def _check_table(self, table: ClassTable) -> None:
@@ -427,7 +432,9 @@ class TCloseness(PrivacyModel):
         ordered: values in their order, neighbours 1/(m-1) apart, for numbers and dates.
         hierarchical: the distance of two values is the height of their lowest common
         ancestor in ``hierarchy`` over its height. "auto" is hierarchical with a hierarchy,
-        ordered for numeric and temporal columns, equal otherwise.
+        ordered with an ``order`` and for continuous columns (floats, decimals, dates and
+        times), equal otherwise: integer columns are taken as codes of categories unless
+        declared ordinal (``distance="ordered"`` or an ``order``).
     hierarchy : Hierarchy, optional
         For the hierarchical distance.
     order : list, optional
@@ -465,7 +472,10 @@ class TCloseness(PrivacyModel):
         if self.hierarchy is not None:
             return "hierarchical"
         dtype = table.overall[self.column].schema[VALUE]
-        if self.order is not None or dtype.is_numeric() or dtype.is_temporal():
+        # integers are often codes of categories (1 = married, 2 = single...), whose order
+        # means nothing: only floats, decimals and dates are taken as ordered unless declared
+        continuous = dtype.is_float() or dtype.is_decimal() or dtype.is_temporal()
+        if self.order is not None or continuous:
             return "ordered"
         return "equal"
 
@@ -691,23 +701,23 @@ class BetaLikeness(PrivacyModel):
         return f"{kind}{self.beta:g}-likeness on {self.column}"
 
     def class_values(self, table: ClassTable) -> pl.Series:
-        """Each class's largest relative gain (q - p) / p (0 when no value gains)."""
+        """Each class's figure: the smallest beta it meets.
+
+        basic: its largest relative gain (q - p) / p (0 when no value gains). enhanced: the
+        same, or infinity when a value gains more than -ln p (the enhanced bound
+        min(beta, -ln p) is then broken whatever beta is). So a class passes exactly when its
+        figure is at most beta, and the table's figure is a beta it meets (pycanon's enhanced
+        figure, min(basic figure, max of -ln p), is not: see the tests)."""
         shares = table.class_shares(self.column)
-        per = shares.group_by(CLASS).agg(
-            ((pl.col("q") - pl.col("p")) / pl.col("p")).max().clip(lower_bound=0).alias("v")
-        )
+        gain = (pl.col("q") - pl.col("p")) / pl.col("p")
+        value = gain
+        if self.enhanced:
+            value = pl.when(gain > -pl.col("p").log() + _EPS).then(float("inf")).otherwise(gain)
+        per = shares.group_by(CLASS).agg(value.max().clip(lower_bound=0).alias("v"))
         return _per_class(table, per, "v", 0.0)
 
     def class_passes(self, table: ClassTable) -> pl.Series:
-        if not self.enhanced:
-            return self.class_values(table) <= self.beta + _EPS
-        shares = table.class_shares(self.column)
-        bound = pl.min_horizontal(pl.lit(self.beta), -pl.col("p").log())
-        per = shares.group_by(CLASS).agg(
-            ((pl.col("q") - pl.col("p")) / pl.col("p") <= bound + _EPS).all().cast(pl.Float64)
-            .alias("v")
-        )
-        return _per_class(table, per, "v", 1.0) > 0.5
+        return self.class_values(table) <= self.beta + _EPS
 
 
 # -- delta-disclosure ------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ import polars as pl
 from anonlab._validation import check_int, fresh_name
 from anonlab.errors import ColumnNotFoundError, EmptyFrameError, ParameterError
 from anonlab.frames import ingest
-from anonlab.risk.classes import CLASS, ClassTable, _names, suppressed_expr
+from anonlab.risk.classes import CLASS, ClassTable, _names
 from anonlab.risk.models import PrivacyModel
+from anonlab.suppressed import record_frequencies, wildcard
 
 __all__ = ["DRILL_DOWN_COLUMNS", "drill_down", "record_risk"]
 
@@ -43,8 +44,10 @@ def record_risk(
 ) -> pl.Series:
     """Each record's prosecutor risk, ``1 / size`` of its equivalence class, in row order.
 
-    Records whose quasi-identifiers are all suppressed (``*`` or null) are in no class and get
-    0.0, as in :func:`~anonlab.risk.classes.equivalence_classes`.
+    The class size is the record's frequency under :mod:`anonlab.suppressed`'s rule (a
+    suppressed cell, null or ``*``, matches any value). Records whose quasi-identifiers are
+    all suppressed are in no class and get 0.0, as in
+    :func:`~anonlab.risk.classes.equivalence_classes`.
 
     Parameters
     ----------
@@ -67,13 +70,9 @@ def record_risk(
         raise ParameterError(f"The 'name' parameter of record_risk must be a str. Got "
                              f"{type(name).__name__} instead.")
     data, qis = _frame(frame, quasi_identifiers, "record_risk")
-    schema = data.schema
-    size = pl.len().over(qis)
-    return data.select(
-        pl.when(suppressed_expr(schema, qis))
-        .then(pl.lit(0.0))
-        .otherwise(1.0 / size)
-        .alias(name)
+    size = record_frequencies(data, qis, name=name)
+    return size.to_frame().select(
+        pl.when(pl.col(name) == 0).then(pl.lit(0.0)).otherwise(1.0 / pl.col(name)).alias(name)
     ).to_series()
 
 
@@ -150,6 +149,7 @@ def drill_down(
     classes = table.keys.with_columns(
         pl.int_range(table.classes, dtype=pl.UInt32).alias(CLASS),
         table.size.alias("size"),
+        table.members.alias("_members"),
     )
     if labels:
         breaks = pl.concat_str(labels, separator="; ", ignore_nulls=True)
@@ -159,7 +159,8 @@ def drill_down(
     else:
         classes = classes.with_columns(pl.lit(None, dtype=pl.String).alias("breaks")).clear()
     row = fresh_name(qis, "__anonlab_row")
-    rows = data.select(qis).with_row_index(row)
+    # each record is in the class of its own key, suppressed cells read as null
+    rows = data.select(wildcard(q, data.schema[q]) for q in qis).with_row_index(row)
     try:
         joined = rows.join(classes, on=qis, how="inner", nulls_equal=True)
     except pl.exceptions.PolarsError:
@@ -167,10 +168,11 @@ def drill_down(
             "drill_down: the frame's quasi-identifier columns do not have the table's types; "
             "pass the frame the table was built from."
         ) from None
-    if joined.height != int(classes.get_column("size").sum()):
+    want = int(classes.get_column("_members").sum())
+    if joined.height != want:
         raise ParameterError(
             "drill_down: the frame does not match the table (the classes that break a target "
-            f"hold {int(classes.get_column('size').sum())} records, the frame {joined.height}). "
+            f"hold {want} records, the frame {joined.height}). "
             "Pass the frame the table was built from."
         )
     out = joined.select(

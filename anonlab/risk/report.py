@@ -38,6 +38,7 @@ from anonlab.risk.models import (
     PrivacyModel,
     TCloseness,
 )
+from anonlab.suppressed import cell_suppressed, suppressed_cells
 
 __all__ = ["REPORT_FORMAT_VERSION", "RiskReport", "assess_risk"]
 
@@ -71,6 +72,14 @@ class RiskReport:
         Records in the frame (suppressed ones included).
     suppressed : int
         Records whose quasi-identifiers are all suppressed; left out of the classes.
+    suppressed_cells : mapping of str to int
+        Per quasi-identifier, the suppressed cells (null or ``*``, :mod:`anonlab.suppressed`)
+        in the frame, those of suppressed records included.
+    input_cells : mapping of str to mapping, or None
+        Given the ``original`` frame: per quasi-identifier, ``missing`` (its suppressed cells
+        in the original, values missing before any step) and ``by_recipe`` (cells suppressed
+        in the frame that were not in the original; None when the recipe dropped rows, so
+        rows cannot be paired).
     classes : int
         Equivalence classes.
     sample_uniques : int
@@ -104,6 +113,8 @@ class RiskReport:
     table: ClassTable
     seconds: float
     _frame: Any = field(repr=False, default=None)
+    suppressed_cells: Mapping[str, int] = field(default_factory=dict)
+    input_cells: Mapping[str, Mapping[str, int | None]] | None = None
 
     # -- headline --------------------------------------------------------------------------------
     @property
@@ -137,11 +148,11 @@ class RiskReport:
                 labels.append(str(lo))
             else:
                 labels.append(f"{lo}-{int(hi) - 1}")
-        size = self.table.size
+        size, members = self.table.size, self.table.members
         rows = []
         for label, lo, hi in zip(labels, edges[:-1], edges[1:], strict=True):
             mask = (size >= lo) & (size < hi) if hi != math.inf else size >= lo
-            rows.append((label, int(mask.sum()), int(size.filter(mask).sum())))
+            rows.append((label, int(mask.sum()), int(members.filter(mask).sum())))
         return pl.DataFrame(rows, schema=["size", "classes", "records"], orient="row")
 
     # -- on request ------------------------------------------------------------------------------
@@ -215,6 +226,9 @@ class RiskReport:
                 name: (None if math.isnan(v) else v)
                 for name, v in self.population_uniqueness.items()
             },
+            "suppressed_cells": dict(self.suppressed_cells),
+            "input_cells": None if self.input_cells is None
+            else {q: dict(v) for q, v in self.input_cells.items()},
             "seconds": self.seconds,
         }
 
@@ -233,6 +247,18 @@ class RiskReport:
             f"  prosecutor risk: highest {p.highest:.3g}, average {p.average:.3g}; "
             f"{p.records_at_risk:,} records ({p.share_at_risk:.1%}) above {p.threshold:g}",
         ]
+        cells = {q: n for q, n in self.suppressed_cells.items() if n}
+        if cells or self.input_cells:
+            parts = []
+            for q, n in self.suppressed_cells.items():
+                text = f"{q} {n:,}"
+                if self.input_cells is not None and q in self.input_cells:
+                    got = self.input_cells[q]
+                    by = "?" if got["by_recipe"] is None else f"{got['by_recipe']:,}"
+                    text += f" ({by} by the recipe, {got['missing']:,} missing in the input)"
+                if n or self.input_cells is not None:
+                    parts.append(text)
+            lines.append("  suppressed cells (null or *): " + ", ".join(parts))
         for name, a in self.attackers.items():
             if name != "prosecutor":
                 lines.append(f"  {name} risk: highest {a.highest:.3g}, average {a.average:.3g}")
@@ -290,6 +316,30 @@ def _targets(
     return out
 
 
+def _input_cells(
+    original: Any, data: pl.DataFrame, qis: Sequence[str]
+) -> dict[str, dict[str, int | None]]:
+    """Per quasi-identifier: suppressed cells of the original, and those the recipe added."""
+    before, _ = ingest(original, owner="assess_risk (original)")
+    if isinstance(before, pl.LazyFrame):
+        before = before.collect()
+    out: dict[str, dict[str, int | None]] = {}
+    for q in qis:
+        if q not in before.columns:
+            raise ParameterError(
+                f"The 'original' frame of assess_risk has no column {q!r}; pass the frame the "
+                "recipe was applied to."
+            )
+        missing = before.select(cell_suppressed(q, before.schema[q]).sum()).item()
+        by: int | None = None
+        if before.height == data.height:  # no row dropped: the recipe keeps the row order
+            was = before.select(cell_suppressed(q, before.schema[q])).to_series()
+            now = data.select(cell_suppressed(q, data.schema[q])).to_series()
+            by = int((now & ~was).sum())
+        out[q] = {"missing": int(missing), "by_recipe": by}
+    return out
+
+
 def assess_risk(
     frame: Any,
     quasi_identifiers: str | Sequence[str],
@@ -302,6 +352,7 @@ def assess_risk(
     population: Any = None,
     sampling_fraction: float | None = None,
     thresholds: Mapping[str, float] | None = None,
+    original: Any = None,
 ) -> RiskReport:
     """Measure the re-identification risk of ``frame`` on its quasi-identifiers.
 
@@ -325,6 +376,16 @@ def assess_risk(
     thresholds : mapping, optional
         Risk thresholds by attacker model (default prosecutor 0.2, journalist 0.09,
         marketer 0.05).
+    original : frame, optional
+        The frame before the recipe: the report then tells, per quasi-identifier, the
+        suppressed cells that were missing in the input and those the recipe suppressed
+        (:attr:`RiskReport.input_cells`).
+
+    Notes
+    -----
+    Suppressed cells (null or ``*``) match any value and records with every
+    quasi-identifier suppressed are left out of the classes: the rule of
+    :mod:`anonlab.suppressed`, which the transforms and the search use too.
 
     Returns
     -------
@@ -356,6 +417,13 @@ def assess_risk(
     sens = (sensitive,) if isinstance(sensitive, str) else tuple(sensitive)
     table = equivalence_classes(data, quasi_identifiers, sens, population=population,
                                 owner="assess_risk")
+    # no suppressed record and no wildcard in a kept one: no mark in the quasi-identifiers
+    marked = table.suppressed > 0 or table.overlapping
+    cells = suppressed_cells(data, table.quasi_identifiers) if marked else dict.fromkeys(
+        table.quasi_identifiers, 0)
+    input_cells = None
+    if original is not None:
+        input_cells = _input_cells(original, data, table.quasi_identifiers)
     wanted = _targets(targets, k, l, t, table.sensitive)
     results = tuple(m.evaluate(table) for m in wanted)
     measures = Measures(
@@ -379,7 +447,9 @@ def assess_risk(
         records=table.records + table.suppressed,
         suppressed=table.suppressed,
         classes=table.classes,
-        sample_uniques=int((table.size == 1).sum()),
+        sample_uniques=int(table.members.filter(table.size == 1).sum()),
+        suppressed_cells=cells,
+        input_cells=input_cells,
         measures=measures,
         targets=results,
         attackers=attackers,

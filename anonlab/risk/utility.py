@@ -20,7 +20,8 @@ Per column (every column the two frames share, quasi-identifiers first):
 Overall, on the quasi-identifiers of the anonymized frame (:func:`~anonlab.risk.classes
 .equivalence_classes`):
 
-* ``discernibility``: ``sum f_j^2`` over classes plus ``n`` for each record whose
+* ``discernibility``: ``sum f_j^2`` over classes (with suppressed cells, which make classes
+  overlap, the sum over records of their class size) plus ``n`` for each record whose
   quasi-identifiers are all suppressed, as ARX's discernibility metric (Bayardo and Agrawal,
   ICDE 2005);
 * ``average_class_size``: records in classes / classes, and with ``k`` the normalized average
@@ -42,7 +43,8 @@ from anonlab._validation import check_int
 from anonlab.errors import ColumnNotFoundError, EmptyFrameError, ParameterError
 from anonlab.frames import ingest
 from anonlab.hierarchies import Hierarchy
-from anonlab.risk.classes import SUPPRESSED, _names, equivalence_classes
+from anonlab.risk.classes import _names, equivalence_classes
+from anonlab.suppressed import cell_suppressed
 
 __all__ = ["ColumnUtility", "UtilityReport", "utility"]
 
@@ -187,11 +189,8 @@ def _text(dtype: pl.DataType, name: str) -> pl.Expr:
 
 
 def _missing(dtype: pl.DataType, name: str) -> pl.Expr:
-    """Null, or ``*`` in a text column."""
-    col = pl.col(name)
-    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
-        return col.is_null() | (col.cast(pl.String) == SUPPRESSED)
-    return col.is_null()
+    """Null, or ``*`` in a text column (:func:`anonlab.suppressed.cell_suppressed`)."""
+    return cell_suppressed(name, dtype)
 
 
 def _tvd(before: pl.Series, after: pl.Series) -> float:
@@ -372,7 +371,8 @@ def utility(
     n = before.height
     classes = table.classes
     size = table.size.cast(pl.Int64)
-    size_sq = int((size * size).sum()) if classes else 0
+    # the sum over records of their class size (sum of squares when the classes partition)
+    size_sq = int((size * table.members).sum()) if classes else 0
     average = table.records / classes if classes else None
     return UtilityReport(
         quasi_identifiers=tuple(qis),

@@ -25,6 +25,7 @@ import polars as pl
 
 from anonlab._validation import check_int, fresh_name
 from anonlab.errors import ColumnNotFoundError, ParameterError, RecipeError, TransformError
+from anonlab.suppressed import wildcard
 from anonlab.transforms._params import column_list, is_number
 from anonlab.transforms.base import Context, Transform
 from anonlab.transforms.registry import builtin
@@ -38,43 +39,23 @@ def failing_classes(
     k: int | None,
     models: tuple[Any, ...],
 ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
-    """The classes of ``frame`` (null is a value of its own) and which break the targets.
+    """The classes of ``frame`` under :mod:`anonlab.suppressed`'s rule and which break the
+    targets.
 
-    Returns the keys (one row per class), the class sizes and a boolean array of failing
-    classes.
+    Returns the keys (one row per class, suppressed cells as null), the records of each class
+    (its members) and a boolean array of failing classes. Records suppressed on every
+    quasi-identifier are in no class.
     """
-    from anonlab.risk.classes import CLASS, COUNT, VALUE, ClassTable
+    from anonlab.risk.classes import equivalence_classes
 
-    qis = list(quasi_identifiers)
     sens = list(dict.fromkeys(m.sensitive_column for m in models if m.sensitive_column))
-    count = fresh_name(frame.columns, "__anonlab_count")
-    counts = frame.group_by(*qis, *sens).agg(pl.len().alias(count))
-    sizes = (
-        counts.group_by(*qis).agg(pl.col(count).sum().cast(pl.Int64).alias(COUNT))
-        .with_row_index(CLASS)
-    )
-    size = sizes.get_column(COUNT)
-    failing = np.zeros(sizes.height, dtype=bool)
+    table = equivalence_classes(frame, quasi_identifiers, sens, owner="suppress_outliers")
+    failing = np.zeros(table.classes, dtype=bool)
     if k is not None:
-        failing |= (size < k).to_numpy()
-    if models:
-        dists, overall = {}, {}
-        for s in sens:
-            dists[s] = (
-                counts.filter(pl.col(s).is_not_null())
-                .join(sizes.select(CLASS, *qis), on=qis, nulls_equal=True)
-                .group_by(CLASS, s)
-                .agg(pl.col(count).sum().cast(pl.Int64).alias(COUNT))
-                .rename({s: VALUE})
-            )
-            overall[s] = (
-                frame.filter(pl.col(s).is_not_null()).group_by(s)
-                .agg(pl.len().cast(pl.Int64).alias(COUNT)).rename({s: VALUE})
-            )
-        table = ClassTable(tuple(qis), sizes.select(qis), size, dists, overall)
-        for model in models:
-            failing |= ~model.class_passes(table).fill_null(False).to_numpy()
-    return sizes.select(qis), size.to_numpy(), failing
+        failing |= (table.size < k).to_numpy()
+    for model in models:
+        failing |= ~model.class_passes(table).fill_null(False).to_numpy()
+    return table.keys, table.members.to_numpy(), failing
 
 
 @builtin
@@ -82,12 +63,15 @@ def failing_classes(
 class SuppressOutliers(Transform):
     """Set every quasi-identifier to ``*`` in the records of classes that break the targets.
 
-    The classes are the groups of records sharing their values on all ``quasi_identifiers``
-    (null counts as a value of its own). A class breaks the targets when it has fewer than ``k``
-    records or fails one of ``models``; the quasi-identifiers of all its records are then
-    replaced, ARX's record suppression. String columns get ``value``; columns of other dtypes
-    (and all columns when ``value`` is None) get null, how anonlab marks a suppressed value.
-    Rows are kept, in their order.
+    The classes are those of :mod:`anonlab.suppressed`'s rule, the one the risk report reads
+    the result with: the records compatible with a record on all ``quasi_identifiers``, a null
+    or ``*`` matching any value; records suppressed on every quasi-identifier are in no class.
+    A class breaks the targets when it has fewer than ``k`` records or fails one of ``models``;
+    the quasi-identifiers of all its records are then replaced, ARX's record suppression.
+    String columns get ``value``; columns of other dtypes (and all columns when ``value`` is
+    None) get null: both are the suppression mark. Rows are kept, in their order. When some
+    records kept have suppressed cells, a suppressed record no longer counts in the classes of
+    the records it matched, so the step repeats until no class breaks the targets.
 
     In a recipe this is a multi-column step: ``Step(None, SuppressOutliers(...))`` hands it its
     first quasi-identifier as the column, which it does not otherwise use. It reads the whole
@@ -210,9 +194,28 @@ class SuppressOutliers(Transform):
             if name not in schema:
                 raise ColumnNotFoundError(name, schema.names(), where="suppress_outliers")
         df = lf.collect()
-        keys, sizes, failing = failing_classes(df, qis, self.k, models)
         n = df.height
-        suppressed = int(sizes[failing].sum())
+        flag = fresh_name(df.columns, "__anonlab_outlier")
+        out = df
+        suppressed = 0
+        classes = failing_count = None
+        while True:
+            keys, members, failing = failing_classes(out, qis, self.k, models)
+            if classes is None:
+                classes, failing_count = int(members.shape[0]), int(failing.sum())
+            hit = int(members[failing].sum())
+            if hit == 0:
+                break
+            suppressed += hit
+            bad = keys.filter(pl.Series(failing)).with_columns(pl.lit(True).alias(flag))
+            rows = out.select(wildcard(q, out.schema[q]) for q in qis)
+            marked = rows.join(bad, on=list(qis), how="left", nulls_equal=True,
+                               maintain_order="left").get_column(flag).fill_null(False)
+            out = out.with_columns(
+                pl.when(pl.lit(marked)).then(self._replacement(q, out.schema[q]))
+                .otherwise(pl.col(q)).alias(q)
+                for q in qis
+            )
         if self.max_suppression is not None:
             allowed = math.floor(self.max_suppression * n + 1e-9)
             if suppressed > allowed:
@@ -224,20 +227,10 @@ class SuppressOutliers(Transform):
         ctx.side_outputs[f"suppress_outliers:{ctx.step}"] = pl.DataFrame(
             {
                 "records": [n],
-                "classes": [int(sizes.shape[0])],
-                "failing_classes": [int(failing.sum())],
+                "classes": [classes],
+                "failing_classes": [failing_count],
                 "suppressed": [suppressed],
             },
             schema=dict.fromkeys(("records", "classes", "failing_classes", "suppressed"), pl.Int64),
         )
-        if suppressed == 0:
-            return df.lazy()
-        flag = fresh_name(df.columns, "__anonlab_outlier")
-        bad = keys.filter(pl.Series(failing)).with_columns(pl.lit(True).alias(flag))
-        marked = df.join(bad, on=list(qis), how="left", nulls_equal=True, maintain_order="left")
-        hit = pl.col(flag).fill_null(False)
-        out = marked.with_columns(
-            pl.when(hit).then(self._replacement(q, df.schema[q])).otherwise(pl.col(q)).alias(q)
-            for q in qis
-        ).drop(flag)
         return out.lazy()

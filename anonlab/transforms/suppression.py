@@ -1,8 +1,9 @@
 """Suppression: blank rare values, drop risky records, or blank the fewest cells for k-anonymity.
 
-Null is how a suppressed value appears in anonlab: what ARX writes as ``*`` is a null here, so a
-suppressed cell stays in its column's dtype and every later step and risk measure sees it as
-missing.
+Null is how these transforms write a suppressed value, so a suppressed cell stays in its
+column's dtype. Null and ``*`` (ARX's mark) are one mark to every step and risk measure: a
+suppressed cell matches any value and a record suppressed on every quasi-identifier is in no
+class (:mod:`anonlab.suppressed`, the one rule).
 
 Three transforms:
 
@@ -31,6 +32,7 @@ import polars as pl
 
 from anonlab._validation import check_int, describe, dtype_name
 from anonlab.errors import ColumnNotFoundError, ParameterError, TransformError
+from anonlab.suppressed import cell_suppressed, compatible_sums, record_frequencies, wildcard
 from anonlab.transforms._params import column_list
 from anonlab.transforms.base import Context, Transform, dtype_family
 from anonlab.transforms.registry import builtin
@@ -46,27 +48,14 @@ def _require(schema: pl.Schema, names: Iterable[str], where: str) -> None:
             raise ColumnNotFoundError(name, schema.names(), where=where)
 
 
-def _pattern(m: int) -> pl.Expr:
-    """The null pattern of a record over ``q0 .. q{m-1}``: bit j is set when ``qj`` is not null."""
-    return pl.sum_horizontal(
-        [pl.col(f"q{j}").is_not_null().cast(pl.Int64) * (1 << j) for j in range(m)]
-    )
-
-
-def _keep_on(bits: str, m: int) -> list[pl.Expr]:
-    """Each ``qj`` kept where bit j of column ``bits`` is set, null elsewhere."""
-    return [
-        pl.when((pl.col(bits) & (1 << j)) != 0).then(pl.col(f"q{j}")).alias(f"q{j}")
-        for j in range(m)
-    ]
-
-
 def compatible_counts(data: pl.DataFrame, queries: pl.DataFrame) -> pl.Series:
     """For each query record, the number of ``data`` records compatible with it, null matching all.
 
     Records ``r`` and ``s`` are compatible when, on every column, ``r`` is null or ``s`` is null or
-    both are equal (sdcMicro's rule for k-anonymity with missing values). Applied to a table and
-    itself, this is each record's class size under that rule (the record counts itself).
+    both are equal (sdcMicro's rule for k-anonymity with missing values, the rule of
+    :mod:`anonlab.suppressed`). A data record null on every column is suppressed and counted
+    for no one (ARX). Applied to a table and itself, this is each record's class size under
+    that rule (the record counts itself).
 
     Parameters
     ----------
@@ -82,23 +71,8 @@ def compatible_counts(data: pl.DataFrame, queries: pl.DataFrame) -> pl.Series:
 
     Notes
     -----
-    The count is exact and needs no pairwise comparison. For a query ``r`` whose non-null
-    columns are ``D``, split the product over ``q`` in ``D`` of ``[s_q null] + [s_q = r_q]``:
-    ``r`` is compatible with ``s`` exactly when ``s`` restricted to ``D`` equals ``r`` restricted
-    to ``C = D ∩ nonnull(s)`` with nulls elsewhere. So:
-
-    1. group ``data`` by its values (nulls included) and compute each key's null pattern ``E``;
-    2. for each query pattern ``D`` that occurs, project every data key on ``D`` (null outside
-       ``D``) and count the projections: one group-by over a cross join of the distinct data
-       keys with the distinct query patterns;
-    3. for each query key with pattern ``D``, look up the projections it covers: one row per
-       pattern ``C = D & E`` for the data patterns ``E`` that occur, ``r`` nulled outside ``C``,
-       joined (nulls equal) to the counts of step 2 and summed.
-
-    Each data record has one projection per ``D``, so none is counted twice. The work is
-    (distinct data keys x distinct query patterns) + (distinct query keys x their patterns
-    ``C``); there are at most ``2**m`` patterns and, in practice, few. Without nulls it is a
-    plain group-by count.
+    The count is exact and needs no pairwise comparison: see
+    :func:`anonlab.suppressed.compatible_sums`, which groups the keys by null pattern.
 
     Examples
     --------
@@ -108,51 +82,13 @@ def compatible_counts(data: pl.DataFrame, queries: pl.DataFrame) -> pl.Series:
     [2, 1, 3, 2]
     """
     qs = [c for c in data.columns if c.startswith("q") and c[1:].isdigit()]
-    m = len(qs)
     if queries.height == 0:
         return pl.Series("count", [], dtype=pl.UInt32)
-    if data.height == 0:
-        return pl.Series("count", [0] * queries.height, dtype=pl.UInt32)
-    queries = queries.select(qs)
-    distinct = data.group_by(qs).agg(_n=pl.len()).with_columns(_e=_pattern(m))
-    keys = queries.unique().with_columns(_d=_pattern(m))
-    data_patterns = distinct.get_column("_e").unique().to_list()
-    query_patterns = keys.get_column("_d").unique().sort().to_list()
-    pairs = [(d, c) for d in query_patterns for c in sorted({e & d for e in data_patterns})]
-    pairs_lf = pl.LazyFrame(
-        {"_d": [d for d, _ in pairs], "_c": [c for _, c in pairs]},
-        schema={"_d": pl.Int64, "_c": pl.Int64},
-    )
-    # 2. every data key projected on every query pattern, counted
-    table = (
-        distinct.lazy()
-        .join(pl.LazyFrame({"_d": query_patterns}, schema={"_d": pl.Int64}), how="cross")
-        .with_columns(_keep_on("_d", m))
-        .group_by("_d", *qs)
-        .agg(_n=pl.col("_n").sum())
-        .with_columns(_c=_pattern(m))
-    )
-    # 3. every query key, nulled outside each pattern C it can meet, looked up and summed
-    masked = [f"m{j}" for j in range(m)]
-    probes = (
-        keys.lazy()
-        .join(pairs_lf, on="_d")
-        .with_columns(
-            pl.when((pl.col("_c") & (1 << j)) != 0).then(pl.col(f"q{j}")).alias(f"m{j}")
-            for j in range(m)
-        )
-        .join(
-            table,
-            left_on=["_d", "_c", *masked],
-            right_on=["_d", "_c", *qs],
-            how="left",
-            nulls_equal=True,
-        )
-        .group_by(qs)
-        .agg(count=pl.col("_n").sum().cast(pl.UInt32))
-    )
-    out = queries.lazy().join(probes, on=qs, how="left", nulls_equal=True, maintain_order="left")
-    return out.select(pl.col("count").fill_null(0)).collect().get_column("count")
+    kept = data.select(qs).filter(~pl.all_horizontal([pl.col(q).is_null() for q in qs]))
+    sums = compatible_sums(kept, queries, qs)
+    out = queries.select(qs).join(sums, on=qs, how="left", nulls_equal=True,
+                                  maintain_order="left")
+    return out.get_column("weight").fill_null(0).cast(pl.UInt32).alias("count")
 
 
 # -- suppress_rare ---------------------------------------------------------------------------------
@@ -217,7 +153,8 @@ class SuppressRare(Transform):
         if dtype is not None:
             self.check_input(column, dtype)
         col = pl.col(column)
-        rare = (pl.len().over(column) < self.min_count) & col.is_not_null()
+        marked = cell_suppressed(column, dtype) if dtype is not None else col.is_null()
+        rare = (pl.len().over(column) < self.min_count) & ~marked
         if self.replacement is None:
             return pl.when(rare.not_()).then(col)
         out = pl.when(rare).then(pl.lit(self.replacement)).otherwise(col.cast(pl.String))
@@ -245,9 +182,13 @@ class SuppressRecords(Transform):
         at once. Quote column names that are not plain identifiers: ``"\\"marital-status\\" =
         'Widowed'"``.
     ``quasi_identifiers`` and ``k``
-        The records whose equivalence class (the rows sharing their values on all the
-        quasi-identifiers; null counts as a value of its own) has fewer than ``k`` rows are
-        dropped, as ARX suppresses the records of classes that break k-anonymity.
+        The records whose class on the quasi-identifiers (the records compatible with them,
+        a null or ``*`` matching any value: :mod:`anonlab.suppressed`) has fewer than ``k``
+        rows are dropped, as ARX suppresses the records of classes that break k-anonymity.
+        Dropping a record can shrink the class of a record with a suppressed cell, so this
+        repeats until every record left has ``k``. Records suppressed on every
+        quasi-identifier are in no class and are kept. This mode reads the quasi-identifiers
+        when the step is planned.
 
     In a recipe this is a multi-column step: ``Step(None, SuppressRecords(...))`` hands it its
     first quasi-identifier as the column, which it does not otherwise use.
@@ -327,6 +268,9 @@ class SuppressRecords(Transform):
     def _drop(self, lf: pl.LazyFrame) -> pl.Expr:
         """True on the rows to drop."""
         schema = lf.collect_schema()
+        if self.where is None:
+            _require(schema, self.quasi_identifiers, "suppress_records quasi_identifiers")
+            return pl.lit(pl.Series(self._small(lf.select(self.quasi_identifiers).collect())))
         if self.where is not None:
             predicate = _parse_where(self.where)
             _require(schema, predicate.meta.root_names(), "suppress_records where")
@@ -338,8 +282,20 @@ class SuppressRecords(Transform):
                     'true/false. Write a condition such as "age > 89".'
                 )
             return predicate.fill_null(False)
-        _require(schema, self.quasi_identifiers, "suppress_records quasi_identifiers")
-        return pl.len().over(self.quasi_identifiers) < self.k
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _small(self, keys: pl.DataFrame) -> pl.Series:
+        """True on the records to drop: those whose frequency stays below ``k``."""
+        assert self.k is not None
+        drop = pl.Series("drop", [False] * keys.height, dtype=pl.Boolean)
+        while True:
+            alive = keys.filter(~drop)
+            freq = record_frequencies(alive, self.quasi_identifiers)
+            small = (freq > 0) & (freq < self.k)
+            if not small.any():
+                return drop
+            index = pl.int_range(keys.height, eager=True).filter(~drop).filter(small)
+            drop = drop.scatter(index, True)
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         drop = self._drop(lf)
@@ -378,9 +334,12 @@ class LocalSuppress(Transform):
        least important non-null one. Ties go to the larger resulting class, then to the later
        column of ``quasi_identifiers``.
 
-    Blanking never shrinks a class, and a record blank on every quasi-identifier matches the whole
-    table, so it stops after at most ``len(quasi_identifiers)`` rounds with k-anonymity reached.
-    Each round is a few group-bys and joins over the table, not a loop over records.
+    A null or ``*`` already in the input is a suppressed cell too, and a record blank on every
+    quasi-identifier is in no class and counts for no one (:mod:`anonlab.suppressed`, the rule
+    :func:`anonlab.assess_risk` reads the result with). Each round blanks one more cell of
+    every violating record, so it stops, at the latest when the violating records are blank,
+    with k-anonymity reached; in practice after a few rounds. Each round is a few group-bys and
+    joins over the table, not a loop over records.
 
     This step reads the whole frame (it runs when the recipe is planned) and writes a summary,
     cells suppressed per column, to ``ctx.side_outputs[f"local_suppress:{step}"]`` with columns
@@ -472,19 +431,20 @@ class LocalSuppress(Transform):
                 f"'local_suppress' cannot reach k={self.k}: the frame has only {n} records. "
                 "Lower k or anonymize a larger table."
             )
-        work = df.select(pl.col(q).alias(f"q{j}") for j, q in enumerate(qis))
+        work = df.select(wildcard(q, df.schema[q]).alias(f"q{j}") for j, q in enumerate(qis))
         ranks = self._ranks(work)
         before = work.null_count().row(0)
         rank_of = pl.col("_j").replace_strict(list(range(m)), ranks, return_dtype=pl.Int64)
-        # each round blanks a cell in every violating record, so m rounds blank them entirely
-        for round_ in range(m + 2):
+        blank = pl.all_horizontal([pl.col(f"q{j}").is_null() for j in range(m)])
+        # each round blanks a cell in every violating record: at most n * m rounds
+        for round_ in range(n * m + 2):
             size = compatible_counts(work, work)
             violating = work.with_columns(_id=pl.int_range(n, dtype=pl.UInt32), _size=size).filter(
-                pl.col("_size") < self.k
+                (pl.col("_size") < self.k) & ~blank
             )
             if violating.height == 0:
                 break
-            if round_ > m:  # cannot happen: a blank record matches all n >= k records
+            if round_ > n * m:  # cannot happen: every round adds a null
                 raise RuntimeError("local_suppress did not converge; please report this")
             # every violating record with one of its non-null cells blanked, and its class then
             candidates = pl.concat(
@@ -523,4 +483,11 @@ class LocalSuppress(Transform):
             },
             schema={"column": pl.String, "importance": pl.Int64, "suppressed": pl.Int64},
         )
-        return df.with_columns(work.get_column(f"q{j}").alias(q) for j, q in enumerate(qis)).lazy()
+        # write null only where this step blanked a cell; a '*' of the input stays as it was
+        return df.with_columns(
+            pl.when(pl.lit(work.get_column(f"q{j}").is_null()) & ~cell_suppressed(q, df.schema[q]))
+            .then(pl.lit(None, dtype=df.schema[q]))
+            .otherwise(pl.col(q))
+            .alias(q)
+            for j, q in enumerate(qis)
+        ).lazy()

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pycanon import anonymity
 
-import anonlab.transforms.outliers  # noqa: F401 - registers suppress_outliers
+import anonlab.transforms.outliers  # registers suppress_outliers (and binds anonlab)
 from anonlab.errors import (
     ColumnNotFoundError,
     EmptyFrameError,
@@ -102,6 +102,10 @@ def brute_force(frame, hierarchies, targets, suppression, metric):
             sizes.filter(pl.Series(failing)).select(qis).with_columns(pl.lit(True).alias("_f"))
         )
         marked = gen.join(fail_keys, on=qis, how="left").with_columns(pl.col("_f").fill_null(False))
+        if all(gen[q].unique().to_list() == ["*"] for q in qis):
+            # every quasi-identifier "*": every record is suppressed (anonlab.suppressed)
+            failing[:] = True
+            marked = marked.with_columns(pl.lit(True).alias("_f"))
         suppressed = int(marked["_f"].sum())
         if suppressed > limit:
             continue
@@ -304,3 +308,51 @@ def test_errors(adult, hierarchies):
                  {"sex": hierarchies["sex"]}, [KAnonymity(2)], progress=False)
     with pytest.raises(ParameterError, match="No generalization meets"):
         optimize(small, h, [KAnonymity(101)], 0.0, progress=False)
+
+
+# -- regression: the recipe keeps every target (anonlab issue 12) ----------------------------------
+@pytest.mark.parametrize(
+    "targets",
+    [
+        [KAnonymity(3), LDiversity("salary-class", 1.2, "entropy")],
+        [KAnonymity(2), KAnonymity(4), LDiversity("salary-class", 2, "recursive", c=6.0)],
+        [KAnonymity(2), TCloseness("salary-class", 0.3, distance="equal")],
+    ],
+)
+def test_the_recipe_keeps_every_target(adult, hierarchies, targets) -> None:
+    from anonlab import assess_risk
+
+    h = {q: hierarchies[q] for q in ["sex", "age", "race"]}
+    frame = adult.head(3000)
+    result = optimize(frame, h, targets, 0.2, progress=False)
+    kept = result.recipe.targets
+    assert kept is not None
+    assert set(kept.models()) == set(targets)
+    again = Recipe.from_yaml(result.recipe.to_yaml()).targets
+    assert again is not None and set(again.models()) == set(targets)
+    # what export and the CLI assess: every target, met by the optimizer's output
+    report = assess_risk(result.frame, kept.quasi_identifiers, kept.sensitive_columns,
+                         targets=kept.models())
+    assert {r.model for r in report.targets} == set(targets)
+    assert report.passed
+
+
+def test_a_hierarchy_with_star_among_other_labels_is_refused(adult) -> None:
+    # "*" is the suppression mark: a level where some values are "*" and others not would make
+    # the search group "*" as a value while the risk report reads it as matching any value
+    h = Hierarchy.from_mapping({"Male": ("*",), "Female": ("F",)}, column="sex")
+    with pytest.raises(HierarchyError, match="'\\*' marks a suppressed value"):
+        optimize(adult.head(200), {"sex": h}, [KAnonymity(2)], 0.0, progress=False)
+
+
+def test_the_all_star_node_suppresses_every_record(adult, hierarchies) -> None:
+    # generalizing every quasi-identifier to "*" suppresses every record (the report counts
+    # them all as suppressed), so it is acceptable only when everything may be suppressed
+    h = {q: hierarchies[q] for q in ["sex", "race"]}
+    frame = adult.head(300)
+    with pytest.raises(ParameterError, match="No generalization meets"):
+        optimize(frame, h, [KAnonymity(300)], 0.5, progress=False)
+    result = optimize(frame, h, [KAnonymity(300)], 1.0, progress=False)
+    assert result.suppressed == 300
+    report = anonlab.assess_risk(result.frame, ["sex", "race"], k=300)
+    assert report.suppressed == 300 and report.classes == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections import Counter
 
 import polars as pl
 import pytest
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 import anonlab
 from anonlab.errors import ColumnNotFoundError, EmptyFrameError, ParameterError
 from anonlab.risk.contribution import minimal_sample_uniques, qi_contribution, suda_scores
+from tests import brute_force as brute
 
 ADULT_QI = ["sex", "age", "race", "marital-status", "education", "native-country", "workclass",
             "occupation"]
@@ -27,14 +27,13 @@ def small() -> pl.DataFrame:
 
 
 def _kept_rows(frame: pl.DataFrame, qis: list[str]) -> list[tuple]:
-    rows = [tuple(r) for r in frame.select(qis).iter_rows()]
-    return [r for r in rows if not all(v is None or v == "*" for v in r)]
+    return [r for r in brute.rows(frame, qis) if not brute.suppressed(r)]
 
 
 def _unique(rows: list[tuple], positions: tuple[int, ...]) -> list[bool]:
+    # alone among the kept records on these positions, a suppressed cell matching any value
     keys = [tuple(r[p] for p in positions) for r in rows]
-    counts = Counter(keys)
-    return [counts[k] == 1 for k in keys]
+    return [sum(brute.compatible(k, s) for s in keys) == 1 for k in keys]
 
 
 def _brute_msu(frame: pl.DataFrame, qis: list[str], max_size: int) -> dict[tuple, int]:

@@ -90,9 +90,10 @@ def test_categorical_figures_match_pycanon(request, data: str, qi: list[str],
     [("adult", ADULT_QI, "age"), ("patients", PATIENT_QI, "charges")],
 )
 def test_ordered_distance_matches_pycanon_for_numbers(request, data, qi, sensitive) -> None:
+    # pycanon takes every numeric column as ordered; anonlab's integers need it declared
     frame = request.getfixturevalue(data)
     table = equivalence_classes(frame, qi, [sensitive])
-    assert TCloseness(sensitive, 0.5).achieved(table) == pytest.approx(
+    assert TCloseness(sensitive, 0.5, distance="ordered").achieved(table) == pytest.approx(
         _pycanon(pycanon.t_closeness, frame, qi, [sensitive]), abs=1e-12
     )
 
@@ -172,7 +173,7 @@ def test_ordered_emd_matches_the_dense_formula(data: dict, t: float) -> None:
         sub = frame.filter(pl.col("a") == key)["n"].to_list()
         q = np.array([sub.count(v) / len(sub) for v in values])
         want = 0.0 if len(values) == 1 else np.abs(np.cumsum(q - p)).sum() / (len(values) - 1)
-        got = TCloseness("n", t).class_values(table)[i]
+        got = TCloseness("n", t, distance="ordered").class_values(table)[i]
         assert got == pytest.approx(want, abs=1e-12)
 
 
@@ -252,13 +253,17 @@ def test_evaluate_counts_failing_classes_and_records() -> None:
 def test_suppressed_records_are_left_out_as_arx_does() -> None:
     frame = pl.DataFrame({"a": ["*", "*", "x", "x", None], "b": ["*", None, "1", "1", None]})
     table = equivalence_classes(frame, ["a", "b"])
-    # (*, *) and (*, null) are suppressed; (null, null) is a missing value, matched like any
-    assert (table.suppressed, table.records, table.classes) == (2, 3, 2)
-    numeric = pl.DataFrame({"n": [1, 1, None]})  # no text column: null is the only mark
+    # (*, *), (*, null) and (null, null) are suppressed: null and "*" are one mark
+    assert (table.suppressed, table.records, table.classes) == (3, 2, 1)
+    numeric = pl.DataFrame({"n": [1, 1, None]})
     assert equivalence_classes(numeric, ["n"]).suppressed == 1
     partly = pl.DataFrame({"a": ["*", "*", "x"], "b": ["1", "1", "1"]})
     table = equivalence_classes(partly, ["a", "b"])
-    assert (table.suppressed, table.classes) == (0, 2)  # '*' in one QI is a value
+    # '*' in one QI matches any value: (*, 1) is compatible with (x, 1), so every record has
+    # all three in its class; the two keys are two (overlapping) classes
+    assert (table.suppressed, table.classes, table.records) == (0, 2, 3)
+    assert table.size.to_list() == [3, 3] and sorted(table.members.to_list()) == [1, 2]
+    assert table.overlapping
 
 
 @pytest.mark.parametrize(
@@ -366,3 +371,95 @@ def test_hierarchical_emd_matches_the_dense_formula(classes: list[str], data) ->
     got = TCloseness("s", 1, hierarchy=h).class_values(table).to_list()
     for i, key in enumerate(table.keys.rows()):
         assert got[i] == pytest.approx(_dense_hierarchical_emd(shares[key], p, rows), abs=1e-12)
+
+
+# -- regression: t-closeness "auto" on integer codes (anonlab issue 12) ------------------------
+def test_auto_distance_treats_integer_codes_as_categories(adult: pl.DataFrame) -> None:
+    # occupation coded 1..14: the codes have no order, so "auto" must give the equal distance,
+    # the figure of the text column, not the ordered one
+    coded = adult.with_columns(pl.col("occupation").rank("dense").cast(pl.Int64).alias("code"))
+    table = equivalence_classes(coded, ADULT_QI, ["code", "occupation"])
+    equal = TCloseness("occupation", 0.5).achieved(table)
+    assert equal == pytest.approx(0.97865, abs=1e-5)
+    assert TCloseness("code", 0.5).achieved(table) == pytest.approx(equal, abs=1e-12)
+    assert TCloseness("code", 0.5, distance="equal").achieved(table) == pytest.approx(equal)
+    # declared ordinal: the ordered distance, by name or by an explicit order
+    ordered = TCloseness("code", 0.5, distance="ordered").achieved(table)
+    assert ordered == pytest.approx(0.47265, abs=1e-5)
+    order = tuple(range(1, 15))
+    assert TCloseness("code", 0.5, order=order).achieved(table) == pytest.approx(ordered)
+
+
+def test_auto_distance_is_ordered_for_floats_and_dates() -> None:
+    frame = pl.DataFrame({"g": ["A", "A", "B", "B"], "x": [1.0, 2.0, 3.0, 3.0]})
+    frame = frame.with_columns(
+        d=pl.date(2020, 1, 1) + pl.duration(days=pl.col("x").cast(pl.Int64)),
+        i=pl.col("x").cast(pl.Int64),
+    )
+    table = equivalence_classes(frame, ["g"], ["x", "d", "i"])
+    ordered = TCloseness("i", 1, distance="ordered").class_values(table).to_list()
+    equal = TCloseness("i", 1, distance="equal").class_values(table).to_list()
+    assert ordered != equal
+    assert TCloseness("x", 1).class_values(table).to_list() == pytest.approx(ordered)
+    assert TCloseness("d", 1).class_values(table).to_list() == pytest.approx(ordered)
+    assert TCloseness("i", 1).class_values(table).to_list() == pytest.approx(equal)
+
+
+# -- regression: enhanced beta-likeness reports its own figure (anonlab issue 12) -----------------
+def test_enhanced_beta_likeness_reports_its_own_figure(adult: pl.DataFrame) -> None:
+    # Adult on sex and race, occupation sensitive: one class holds Armed-Forces (p = 9/30162,
+    # -ln p = 8.117) 18.72 times as often as the frame, a gain of 17.72 > -ln p. The enhanced
+    # bound min(beta, -ln p) is then broken for every beta: no beta satisfies it.
+    qi, s = ["sex", "race"], "occupation"
+    table = equivalence_classes(adult, qi, [s])
+    basic = BetaLikeness(s, 20.0).evaluate(table)
+    assert basic.achieved == pytest.approx(17.7225, abs=1e-4)
+    assert basic.achieved == pytest.approx(_pycanon(pycanon.basic_beta_likeness, adult, qi, [s]))
+    assert basic.passed
+    enhanced = BetaLikeness(s, 20.0, enhanced=True).evaluate(table)
+    assert enhanced.achieved == math.inf
+    assert not enhanced.passed
+    # pycanon reports min(basic, max -ln p) = 8.117 for the enhanced form; the table does not
+    # meet enhanced 8.117-likeness (nor any other), so that figure is not one anonlab may state
+    figure = _pycanon(pycanon.enhanced_beta_likeness, adult, qi, [s])
+    assert figure == pytest.approx(-math.log(9 / 30162), abs=1e-9)
+    assert figure == pytest.approx(8.1171, abs=1e-4)
+    assert not BetaLikeness(s, figure, enhanced=True).evaluate(table).passed
+    assert not BetaLikeness(s, 1e9, enhanced=True).evaluate(table).passed
+
+
+@pytest.mark.parametrize(
+    ("qi", "sensitive"),
+    [(["sex"], "salary-class"), (["sex", "race"], "education"), (ADULT_QI, "salary-class")],
+)
+def test_enhanced_beta_likeness_matches_pycanon_where_attainable(
+    adult: pl.DataFrame, qi: list[str], sensitive: str
+) -> None:
+    table = equivalence_classes(adult, qi, [sensitive])
+    basic = BetaLikeness(sensitive, 1.0).achieved(table)
+    enhanced = BetaLikeness(sensitive, 1.0, enhanced=True).achieved(table)
+    assert enhanced is not None and basic is not None
+    pyc = _pycanon(pycanon.enhanced_beta_likeness, adult, qi, [sensitive])
+    if math.isfinite(enhanced):
+        assert enhanced == pytest.approx(basic)
+        assert enhanced == pytest.approx(pyc)
+        assert BetaLikeness(sensitive, enhanced, enhanced=True).evaluate(table).passed
+    else:
+        assert pyc <= basic
+        assert not BetaLikeness(sensitive, pyc, enhanced=True).evaluate(table).passed
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=small_frames, beta=st.floats(0.05, 5))
+def test_enhanced_beta_figure_agrees_with_pass_fail(data: dict, beta: float) -> None:
+    # the figure is the smallest beta that passes: passed exactly when achieved <= beta
+    table = equivalence_classes(pl.DataFrame(data), ["a", "b"], ["s"])
+    result = BetaLikeness("s", beta, enhanced=True).evaluate(table)
+    assert result.achieved is not None
+    assert result.passed == (result.achieved <= beta + 1e-12)
+    shares, p = _brute_shares(pl.DataFrame(data), ["a", "b"], "s")
+    gains = [(q[v] - p[v]) / p[v] for q in shares.values() for v in q if q[v] > p[v]]
+    within = all((q[v] - p[v]) / p[v] <= -math.log(p[v]) + 1e-12
+                 for q in shares.values() for v in q if q[v] > p[v])
+    want = max(gains, default=0.0) if within else math.inf
+    assert result.achieved == pytest.approx(want)

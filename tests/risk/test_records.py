@@ -3,8 +3,6 @@ records only, never a column that is not a quasi-identifier."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pandas as pd
 import polars as pl
 import pytest
@@ -16,6 +14,7 @@ from anonlab.errors import ColumnNotFoundError, EmptyFrameError, ParameterError
 from anonlab.risk import KAnonymity, KMap, LDiversity, equivalence_classes
 from anonlab.risk.attacker import prosecutor_risk
 from anonlab.risk.records import DRILL_DOWN_COLUMNS, drill_down, record_risk
+from tests import brute_force as brute
 
 ADULT_QI = ["sex", "age", "race", "marital-status", "education", "native-country", "workclass",
             "occupation"]
@@ -45,14 +44,9 @@ SCHEMA = {"q1": pl.String, "q2": pl.Int64, "s": pl.String, "id": pl.String}
 
 
 def _expected_risk(frame: pl.DataFrame, qis: list[str]) -> list[float]:
-    keys = [tuple(r) for r in frame.select(qis).iter_rows()]
-    counts = Counter(keys)
-    out = []
-    for key in keys:
-        # suppression writes "*" in text columns (q1) and null elsewhere; nulls alone are values
-        suppressed = all(v is None or v == "*" for v in key) and key[0] == "*"
-        out.append(0.0 if suppressed else 1 / counts[key])
-    return out
+    # the rule by brute force: a suppressed cell (null or "*") matches any value, a record
+    # suppressed on every quasi-identifier is in no class
+    return [0.0 if f == 0 else 1 / f for f in brute.frequencies(brute.rows(frame, qis))]
 
 
 # -- record_risk -----------------------------------------------------------------------------------

@@ -65,13 +65,14 @@ def test_columns_by_hand() -> None:
     # zip levels 1, 1, 1, 0 (null original left out) over height 2
     assert zip_.intensity == pytest.approx(3 / 4 / 2) and zip_.hierarchy
     assert zip_.changed == pytest.approx(3 / 5) and zip_.suppressed == 0.0
-    # classes on (sex, zip): (F, 11*), (*, 11*), (M, 12*), (M, 122), and (null, null): missing
-    # values without a "*" are values an attacker can match, not a suppressed record
-    assert report.classes == 5 and report.records_suppressed == 0
-    assert report.discernibility == 5 * 1
-    assert report.average_class_size == pytest.approx(5 / 5)
+    # classes on (sex, zip): (F, 11*), (*, 11*), (M, 12*), (M, 122); (null, null) is suppressed
+    # on both (anonlab.suppressed: null and "*" are one mark). (*, 11*) matches (F, 11*), so
+    # both have size 2: discernibility 2 + 2 + 1 + 1 over records, plus n for the suppressed
+    assert report.classes == 4 and report.records_suppressed == 1
+    assert report.discernibility == 6 + 5
+    assert report.average_class_size == pytest.approx(4 / 4)
     assert report.normalized_average_class_size == pytest.approx(1 / 2)
-    assert report.suppressed_share == 0.0
+    assert report.suppressed_share == pytest.approx(1 / 5)
 
 
 def test_unchanged_frame() -> None:
@@ -79,7 +80,8 @@ def test_unchanged_frame() -> None:
     report = utility(frame, frame, ["a", "b"])
     for c in report.columns.values():
         assert (c.changed, c.intensity, c.suppressed, c.distance) == (0.0, 0.0, 0.0, 0.0)
-    assert report.discernibility == 3 and report.normalized_average_class_size is None
+    # (2, null) matches (2, y): classes of 1, 2 and 2
+    assert report.discernibility == 5 and report.normalized_average_class_size is None
 
 
 def test_numbers_turned_to_text_are_compared_as_text() -> None:

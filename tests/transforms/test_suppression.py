@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from anonlab import Recipe, Step
 from anonlab.errors import ColumnNotFoundError, ParameterError, RecipeError, TransformError
+from anonlab.suppressed import wildcard
 from anonlab.transforms import Context, transform_from_dict
 from anonlab.transforms.suppression import (
     LocalSuppress,
@@ -18,6 +19,7 @@ from anonlab.transforms.suppression import (
     SuppressRecords,
     compatible_counts,
 )
+from tests import brute_force as brute
 
 
 def run(transform, frame: pl.DataFrame | dict, column: str | None = None) -> pl.DataFrame:
@@ -30,11 +32,15 @@ def run(transform, frame: pl.DataFrame | dict, column: str | None = None) -> pl.
 
 
 def brute_sizes(rows: list[tuple]) -> list[int]:
-    """Independent checker: for each record, the records agreeing wherever both are non-null."""
-    return [
-        sum(all(a is None or b is None or a == b for a, b in zip(r, s, strict=True)) for s in rows)
-        for r in rows
-    ]
+    """Independent checker: for each record, the records agreeing wherever both are non-null,
+    records null on every column counting for no one (anonlab.suppressed)."""
+    kept = [s for s in rows if not brute.suppressed(s)]
+    return [sum(brute.compatible(r, s) for s in kept) for r in rows]
+
+
+def k_reached(rows: list[tuple], k: int) -> bool:
+    """Every record that is not suppressed has k compatible records (itself included)."""
+    return all(f == 0 or f >= k for f in brute.frequencies(rows))
 
 
 def qi_rows(df: pl.DataFrame, qis: tuple[str, ...]) -> list[tuple]:
@@ -123,10 +129,12 @@ PEOPLE = {
 @pytest.mark.parametrize(
     ("params", "kept_incomes"),
     [
-        # classes on (zip, sex): 3 x (02139,F), 2 x (10001,M), 2 x (null,F), 1 x (94110,M)
+        # classes on (zip, sex): 3 x (02139,F), 2 x (10001,M), 2 x (null,F), 1 x (94110,M);
+        # a null zip matches any zip, so (null, F) and (02139, F) are all five in one class
         ({"quasi_identifiers": ("zip", "sex"), "k": 2}, [1, 2, 3, 4, 5, 6, 7]),
-        ({"quasi_identifiers": ("zip", "sex"), "k": 3}, [1, 2, 3]),
-        ({"quasi_identifiers": ("zip", "sex"), "k": 4}, []),
+        ({"quasi_identifiers": ("zip", "sex"), "k": 3}, [1, 2, 3, 6, 7]),
+        ({"quasi_identifiers": ("zip", "sex"), "k": 5}, [1, 2, 3, 6, 7]),
+        ({"quasi_identifiers": ("zip", "sex"), "k": 6}, []),
         # adding age splits (10001, M) in two
         ({"quasi_identifiers": ("zip", "sex", "age"), "k": 2}, [1, 2, 3, 6, 7]),
         # a single quasi-identifier, named as a plain string
@@ -187,9 +195,9 @@ def test_suppress_records_frame_faults() -> None:
 
 
 def test_max_fraction_refuses_to_drop_more() -> None:
-    # k=3 would drop 5 of 8 rows (62.5%)
-    t = SuppressRecords(quasi_identifiers=("zip", "sex"), k=3, max_fraction=0.5)
-    with pytest.raises(TransformError, match=r"would drop 5 of 8 rows \(62\.5%\).*\(4 rows\)"):
+    # k=3 would drop 3 of 8 rows (37.5%)
+    t = SuppressRecords(quasi_identifiers=("zip", "sex"), k=3, max_fraction=0.25)
+    with pytest.raises(TransformError, match=r"would drop 3 of 8 rows \(37\.5%\).*\(2 rows\)"):
         run(t, PEOPLE)
     with pytest.raises(TransformError, match="would drop 2 of 8 rows"):
         run(SuppressRecords(where="age > 89", max_fraction=0.2), PEOPLE, "zip")
@@ -210,7 +218,7 @@ def test_suppress_records_empty_frame() -> None:
         assert out.schema == empty.schema
 
 
-QI_VALUES = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+QI_VALUES = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "*"]))  # null and * mark
 
 
 @st.composite
@@ -233,11 +241,13 @@ def qi_frames(draw, *, max_rows: int = 30, with_nulls: bool = True) -> tuple[pl.
 def test_after_suppress_records_every_class_has_k(case, k: int) -> None:
     frame, qis = case
     out = run(SuppressRecords(quasi_identifiers=qis, k=k), frame)
-    sizes = out.group_by(qis).len()["len"]
-    assert (sizes >= k).all()
-    # and only the records of small classes went (nulls are a value of their own)
-    kept = frame.filter(pl.len().over(qis) >= k)
-    assert out.equals(kept)
+    assert k_reached(qi_rows(out, qis), k)
+    # only records below k went, rows in order: what is kept is a sub-sequence, and every
+    # record of the input that reaches k in the output's company is kept
+    assert set(out["row"].to_list()) <= set(frame["row"].to_list())
+    assert out["row"].to_list() == sorted(out["row"].to_list())
+    if k_reached(qi_rows(frame, qis), k):
+        assert out.equals(frame)
 
 
 def test_suppress_records_agrees_with_pycanon() -> None:
@@ -257,8 +267,9 @@ def test_suppress_records_agrees_with_pycanon() -> None:
 @given(case=qi_frames(max_rows=25))
 def test_compatible_counts_match_brute_force(case) -> None:
     frame, qis = case
-    work = frame.select(pl.col(q).alias(f"q{j}") for j, q in enumerate(qis))
-    assert compatible_counts(work, work).to_list() == brute_sizes(work.rows())
+    # compatible_counts takes null as the wildcard: "*" is read as null first (wildcard())
+    work = frame.select(wildcard(q, frame.schema[q]).alias(f"q{j}") for j, q in enumerate(qis))
+    assert compatible_counts(work, work).to_list() == brute_sizes(qi_rows(frame, qis))
 
 
 def test_compatible_counts_for_other_queries() -> None:
@@ -376,7 +387,7 @@ def test_after_local_suppress_every_record_has_k_compatible(case, k: int) -> Non
     ctx = Context(schema=frame.schema)
     t = LocalSuppress(quasi_identifiers=qis, k=k)
     out = t.apply(frame.lazy(), qis[0], ctx).collect()
-    assert all(size >= k for size in brute_sizes(qi_rows(out, qis)))
+    assert k_reached(qi_rows(out, qis), k)
     # no record dropped or reordered, other columns untouched, cells only ever blanked
     assert out.columns == frame.columns
     assert out["row"].equals(frame["row"])
@@ -387,7 +398,7 @@ def test_after_local_suppress_every_record_has_k_compatible(case, k: int) -> Non
     added = [out[q].null_count() - frame[q].null_count() for q in qis]
     assert ctx.side_outputs["local_suppress:0"]["suppressed"].to_list() == added
     # an already k-anonymous frame (under the null rule) is left alone
-    if all(size >= k for size in brute_sizes(qi_rows(frame, qis))):
+    if k_reached(qi_rows(frame, qis), k):
         assert out.equals(frame)
 
 

@@ -258,9 +258,10 @@ class Workspace:
             )
         targets = recipe.targets or Targets()
         qis = list(targets.quasi_identifiers)
-        sensitive = list(targets.sensitive)
+        sensitive = list(targets.sensitive_columns)
 
-        needs_sensitive = targets.l_diversity is not None or targets.t_closeness is not None
+        needs_sensitive = (targets.l_diversity is not None or targets.t_closeness is not None
+                           or any(m.sensitive_column for m in targets.privacy_models))
         if not complete and sensitive and not needs_sensitive:
             sensitive = []
             targets = dataclasses.replace(targets, sensitive=())
@@ -315,7 +316,7 @@ class Workspace:
         """Risk of an anonymized frame; notes what is left out. (None, why) when it cannot."""
         from anonlab.risk.report import assess_risk
 
-        qis, sensitive = list(targets.quasi_identifiers), list(targets.sensitive)
+        qis, sensitive = list(targets.quasi_identifiers), list(targets.sensitive_columns)
         kept_qis = [c for c in qis if c in out.columns]
         dropped = [c for c in qis if c not in out.columns]
         if dropped:
@@ -329,10 +330,14 @@ class Workspace:
                 notes.append(f"Sensitive column {c} is dropped.")
                 continue
             kept_sensitive.append(c)
-        extra: dict[str, Any] = {} if kept_sensitive else {"l_diversity": None,
-                                                             "t_closeness": None}
+        shorthand = [c for c in kept_sensitive if c in targets.sensitive]
+        extra: dict[str, Any] = {} if shorthand else {"l_diversity": None, "t_closeness": None}
+        extra["privacy_models"] = tuple(
+            m for m in targets.privacy_models
+            if m.sensitive_column is None or m.sensitive_column in kept_sensitive
+        )
         models = dataclasses.replace(
-            targets, quasi_identifiers=tuple(kept_qis), sensitive=tuple(kept_sensitive), **extra
+            targets, quasi_identifiers=tuple(kept_qis), sensitive=tuple(shorthand), **extra
         )
         try:
             report = assess_risk(out, kept_qis, kept_sensitive, targets=models.models())

@@ -285,7 +285,7 @@ class Panel:
         targets = self.recipe.targets
         if targets is not None and column in targets.quasi_identifiers:
             return ColumnRole.QUASI_IDENTIFIER.value
-        if targets is not None and column in targets.sensitive:
+        if targets is not None and column in targets.sensitive_columns:
             return ColumnRole.SENSITIVE.value
         stored = self._roles.get(column, ColumnRole.INSENSITIVE.value)
         if stored in (ColumnRole.QUASI_IDENTIFIER.value, ColumnRole.SENSITIVE.value):
@@ -309,6 +309,9 @@ class Panel:
         extra: dict[str, Any] = {}
         if not sens:
             extra = {"l_diversity": None, "t_closeness": None}
+        if role != ColumnRole.SENSITIVE:  # the targets about it go with its sensitive role
+            extra["privacy_models"] = tuple(m for m in targets.privacy_models
+                                            if m.sensitive_column != column)
         new = dataclasses.replace(
             targets, quasi_identifiers=tuple(sorted(qis, key=order.__getitem__)),
             sensitive=tuple(sorted(sens, key=order.__getitem__)), **extra,
