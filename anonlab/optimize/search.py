@@ -158,9 +158,26 @@ def _fraction(value: Any) -> float:
 
 
 # -- the search ------------------------------------------------------------------------------------
-def _rank(value: float) -> float:
-    """The value rounded to 12 significant digits, so float noise does not decide ties."""
-    return float(f"{value:.11e}")
+_TIE = 1e-9
+"""Relative difference under which two metric values are a tie: the same loss summed in another
+order differs by float noise (1e-12 relative and more), which must not decide between nodes."""
+
+
+def _tied(a: float, b: float) -> bool:
+    return abs(a - b) <= _TIE * max(abs(a), abs(b)) + 1e-12
+
+
+def _order(found: list[tuple[tuple[float, int, int], float, int]]) -> None:
+    """Sort by value; values within :data:`_TIE` of a run's first are ties, ordered by level
+    sum, then node index (rounding values instead would split ties that straddle a digit)."""
+    found.sort()
+    i = 0
+    while i < len(found):
+        j = i + 1
+        while j < len(found) and _tied(found[j][1], found[i][1]):
+            j += 1
+        found[i:j] = sorted(found[i:j], key=lambda f: (f[0][1], f[0][2]))
+        i = j
 
 
 class _Search:
@@ -184,16 +201,16 @@ class _Search:
         self.level_sums = lattice.nodes.sum(axis=1)
 
     def _add(self, index: int, value: float, suppressed: int) -> None:
-        key = (_rank(value), int(self.level_sums[index]), index)
+        key = (value, int(self.level_sums[index]), index)
         self.found.append((key, value, suppressed))
-        self.found.sort()
+        _order(self.found)
         del self.found[self.keep:]
 
     def _threshold(self) -> float:
         if len(self.found) < self.keep:
             return math.inf
         worst = self.found[-1][1]
-        return worst + abs(worst) * 1e-10 + 1e-12
+        return worst + abs(worst) * _TIE + 1e-12
 
     def run(self, progress: bool) -> None:
         lattice, metric, evaluator = self.lattice, self.metric, self.evaluator
