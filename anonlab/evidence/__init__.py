@@ -15,7 +15,6 @@ passes. Results are frozen values with ``to_dict()`` (plain data) and a notebook
 hold no cell value.
 """
 
-from anonlab.evidence._inputs import WILDCARD
 from anonlab.evidence.confidence import RiskEstimate, SuccessRate, residual_risk, success_rate
 from anonlab.evidence.inference import inference_attack
 from anonlab.evidence.linkability import linkability_attack
@@ -24,7 +23,6 @@ from anonlab.evidence.result import AttackResult, LinkageResult
 from anonlab.evidence.singling_out import singling_out_attack
 
 __all__ = [
-    "WILDCARD",
     "AttackResult",
     "LinkageResult",
     "RiskEstimate",

@@ -19,13 +19,17 @@ distance 0 from two values that are 1 apart) that no tree or ball index supports
 
 How it stays fast without a Python loop over records: release records are partitioned into
 *cells* that share their categorical codes and a quantile bin of each numeric column; each cell
-keeps the bounding box of its numbers. For a block of queries, a lower bound of the distance to
-every cell (mismatches plus the distance to the box) is one broadcast per column. The records of
-the ``n`` cells with the smallest bounds give an upper bound on the n-th distance; only cells
-whose lower bound does not exceed it can hold a nearer record, and the exact distances to their
-records are computed as flat (query, record) pairs, sorted, and the first ``n`` kept. Both
-bounds are computed with the same floating-point operations as the exact distance, in the same
-order, so no candidate is lost to rounding.
+keeps the bounding box of its numbers. A record with ``L`` categorical mismatches is at least
+``L`` away, so the search goes by *levels*: at level ``L`` the cells within ``L`` mismatches of
+each query are found by joins (one per choice of ``L`` columns left free, and per pair of
+wildcard patterns), a lower bound per (query, cell) pair is the mismatch count plus the distance
+to the box, the records of the ``n`` most promising cells give an upper bound on the ``n``-th
+distance, and the exact distances to the records of every cell whose bound does not exceed it
+are computed as flat (query, record) pairs, sorted, and the first ``n`` kept. A query is settled
+when its ``n``-th distance is below ``L + 1`` (no record with more mismatches can be as near);
+the others go on to level ``L + 1``. A target that is in the release usually settles at level 0,
+its own record's cell. The bounds use the same floating-point operations as the exact distance,
+in the same order, so no candidate is lost to rounding.
 """
 
 from __future__ import annotations

@@ -180,15 +180,17 @@ def _baseline(cols: _Columns, n: int, n_cols: int, rng: np.random.Generator) -> 
 
 
 _lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
-_STIRLING = 1e7  # above this, lgamma differences come from Stirling's series
+_STIRLING = 1e3  # from here on, lgamma differences come from Stirling's series
 
 
 def lgamma_difference(x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """``lgamma(x + m) - lgamma(x)`` for ``x > 0, m >= 0``, accurate for huge ``x``.
 
     The plain difference loses every digit once ``lgamma`` is large (at ``x = 1e14`` the two
-    terms are ``3e15`` apart from their difference); above ``1e7`` Stirling's series is written
-    so that nothing cancels: ``(x - 1/2) log1p(m/x) + m log(x + m) - m + 1/(12(x+m)) - 1/(12x)``.
+    terms are ``3e15`` apart from their difference, and at ``1e7`` eight digits are gone); from
+    ``x = 1000`` Stirling's series is written so that nothing cancels:
+    ``(x - 1/2) log1p(m/x) + m log(x + m) - m + 1/(12(x+m)) - 1/(12x) - 1/(360(x+m)^3) +
+    1/(360x^3)``, whose truncation error is below ``1e-18``.
     """
     x, m = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(m, dtype=np.float64))
     out = np.empty(x.shape)
@@ -200,6 +202,8 @@ def lgamma_difference(x: np.ndarray, m: np.ndarray) -> np.ndarray:
         - mb
         + 1.0 / (12.0 * (xb + mb))
         - 1.0 / (12.0 * xb)
+        - 1.0 / (360.0 * (xb + mb) ** 3)
+        + 1.0 / (360.0 * xb**3)
     )
     small = ~big
     out[small] = _lgamma(x[small] + m[small]) - _lgamma(x[small])
@@ -307,7 +311,8 @@ def singling_out_attack(
     n_attacks : int, default 2000
         Predicates to find; capped at the number of targets.
     n_cols : int, default 3
-        Conditions per multivariate (and baseline) predicate; at most ``len(columns)``.
+        Conditions per multivariate (and its baseline's) predicate; at most ``len(columns)``.
+        Ignored in univariate mode.
     max_attempts : int, optional
         Most multivariate candidates to draw; by default ``10 * n_attacks``. anonymeter's
         default is 10,000,000, far beyond what an export can spend; the number tried and found
@@ -318,8 +323,11 @@ def singling_out_attack(
     -------
     AttackResult
         ``name="singling_out"``; ``figures`` holds ``predicates_found`` and ``attempts`` and,
-        when the control set's size differs from the targets', ``control_singled_out`` (the
-        predicates singling out one control record before the size correction).
+        with a control set, ``control_scaled`` (its size differs from the targets', so the
+        control count comes from :func:`expected_control_successes`, a model) and then
+        ``control_singled_out`` (the predicates singling out one control record, unscaled).
+        For a claim, prefer a control set as large as the targets: the count is then used as
+        it is.
 
     Raises
     ------
@@ -336,7 +344,9 @@ def singling_out_attack(
     cl = _check_confidence(confidence_level, _OWNER)
     frames = check_frames(release, targets, control, _OWNER)
     names = check_columns(columns, frames, _OWNER, "columns", default=frames.release.columns)
-    n_cols = int(check_int(n_cols, "n_cols", _OWNER, min_value=1, max_value=len(names)) or 1)
+    # univariate predicates have one condition; n_cols only shapes multivariate ones
+    top = len(names) if mode == "multivariate" else None
+    n_cols = int(check_int(n_cols, "n_cols", _OWNER, min_value=1, max_value=top) or 1)
     if max_attempts is None:
         max_attempts = 10 * n_attacks
     max_attempts = int(check_int(max_attempts, "max_attempts", _OWNER, min_value=1) or 1)
@@ -393,6 +403,7 @@ def singling_out_attack(
     control_rate = None
     if ctl is not None:
         control_matcher = Matcher(ctl, cols.layout)
+        figures["control_scaled"] = ctl.rows != tgt.rows
         if ctl.rows == tgt.rows:
             n_control: float = float(control_matcher.singles_out(found).sum())
         else:
@@ -409,6 +420,11 @@ def singling_out_attack(
         f"record ({attempts:,} tried); {n_success:,} of {n_attacks:,} attacks singled out one "
         "target record"
         + ("" if control_rate is None else f", control {control_rate.share:.2%}")
+        + (
+            f" (rescaled by a model from {ctl.rows:,} control records to {tgt.rows:,})"
+            if ctl is not None and ctl.rows != tgt.rows
+            else ""
+        )
         + f", random predicates {n_baseline:,}."
     )
     if found.size < n_attacks and mode == "multivariate":
