@@ -11,6 +11,7 @@ import polars as pl
 
 from benchmarks import (
     bench_apply,
+    bench_attacks,
     bench_detection,
     bench_hashing,
     bench_optimize,
@@ -27,6 +28,7 @@ BENCHES = {
     "risk": bench_risk.run,
     "optimize": bench_optimize.run,
     "panel": bench_panel.run,
+    "attacks": bench_attacks.run,
 }
 
 

@@ -154,9 +154,7 @@ class RiskEstimate:
         }
 
 
-def success_rate(
-    successes: float, trials: int, confidence_level: float = 0.95
-) -> SuccessRate:
+def success_rate(successes: float, trials: int, confidence_level: float = 0.95) -> SuccessRate:
     """The Wilson score estimate of a success rate.
 
     Parameters
@@ -176,7 +174,7 @@ def success_rate(
     --------
     >>> r = success_rate(50, 1000)
     >>> round(r.value, 4), round(r.low, 4), round(r.high, 4)
-    (0.0518, 0.0382, 0.0654)
+    (0.0517, 0.0381, 0.0653)
     """
     owner = "success_rate"
     cl = _check_confidence(confidence_level, owner)
@@ -227,7 +225,7 @@ def residual_risk(attack: SuccessRate, control: SuccessRate | None) -> RiskEstim
     Examples
     --------
     >>> round(residual_risk(success_rate(500, 1000), success_rate(100, 1000)).value, 3)
-    0.444
+    0.443
     """
     cl = attack.confidence_level
     if control is None:
