@@ -17,6 +17,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # pycanon (the independent cross-check of risk figures) pins pandas 2.3.3 and numpy 2.0.2 exactly,
 # which would drag the environment back; it works with pandas 3 when installed without its pins.
 PYCANON := pycanon==1.3.6 beartype tabulate scipy
+# anonymeter (the attack evaluators are checked against it) pins numpy<1.27 and pyarrow<22; it
+# runs with the current ones when installed without its pins.
+ANONYMETER := anonymeter==1.1.0 numba joblib
 
 .PHONY: demo test test-fast lab bench lint clean
 
@@ -33,6 +36,8 @@ $(DEV): pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[dev]'
 	$(PIP) install --no-deps $(word 1,$(PYCANON))
 	$(PIP) install $(wordlist 2,99,$(PYCANON))
+	$(PIP) install --no-deps $(word 1,$(ANONYMETER))
+	$(PIP) install $(wordlist 2,99,$(ANONYMETER))
 	@# jsonschema's optional format checker costs 3-5 s per notebook kernel start and is unused.
 	-@$(PIP) uninstall -y rfc3987-syntax >/dev/null 2>&1
 	@touch $@ $(BASE)

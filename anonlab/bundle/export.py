@@ -41,11 +41,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 
 from anonlab._plaintext import load_json
-from anonlab._validation import fresh_name
 from anonlab._version import __version__
 from anonlab.bundle import _atomic
 from anonlab.bundle.audit import AuditLog
@@ -67,7 +65,8 @@ from anonlab.bundle.layout import (
 )
 from anonlab.bundle.report_page import report_page
 from anonlab.bundle.signing import SigningKey, load_private_key
-from anonlab.errors import BundleError, ColumnNotFoundError, ParameterError
+from anonlab.errors import BundleError, ParameterError
+from anonlab.evidence.release import make_release
 from anonlab.frames import ingest_eager
 
 if TYPE_CHECKING:
@@ -193,46 +192,6 @@ def _license_shell(license: Any, terms: Mapping[str, Any] | None) -> License:
             "release (with keys for it alone) and must prove its claims on that release. Pass "
             "License.from_template(...) or a template id.")
     return license
-
-
-def make_release(
-    original: pl.DataFrame, recipe: Recipe, scope: str, *, shuffle: bool = True
-) -> tuple[pl.DataFrame, np.ndarray]:
-    """The release :func:`export` makes: ``recipe`` applied to ``original`` for ``scope``.
-
-    Parameters
-    ----------
-    original : polars.DataFrame
-        The data before the recipe.
-    recipe : Recipe
-    scope : str
-        The token scope (``"release:<id>"`` or ``"family:<name>"``, see
-        :attr:`anonlab.transforms.Context.release`).
-    shuffle : bool, default True
-        Put the rows in a secret random order (from the operating system, never written).
-
-    Returns
-    -------
-    (release, rows)
-        The release, and for each of its rows the row of ``original`` it came from (what the
-        attacks of :func:`anonlab.licensing.check_compliance` take as ``rows=``).
-    """
-    row = fresh_name(original.columns, "__anonlab_source_row")
-    try:
-        out = recipe.plan(original.lazy().with_row_index(row), hidden=(row,),
-                          release=scope).collect()
-    except ColumnNotFoundError as exc:
-        raise ColumnNotFoundError(
-            exc.column, exc.available,
-            where="a recipe step; export takes the ORIGINAL data and applies the recipe itself, "
-                  "so pass the frame before anonymization") from None
-    rows = out.get_column(row).to_numpy().astype(np.int64)
-    release = out.drop(row)
-    if shuffle:
-        # a secret permutation: OS randomness, never written
-        order = np.random.default_rng(secrets.randbits(128)).permutation(release.height)
-        release, rows = release[order], rows[order]
-    return release, rows
 
 
 def _randomness(recipe: Recipe) -> list[dict[str, Any]]:

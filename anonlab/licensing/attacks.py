@@ -15,6 +15,21 @@ figure, when the attack succeeds:
 ``row-order``
     The rows must not keep the original order (a recipient who knows it links rows by position),
     unless the licensor kept it on purpose and said why, which the license then states.
+``linkage``
+    Every original record is looked up in the release by its quasi-identifiers, as a recipient
+    who knows them and the recipe would (:mod:`anonlab.evidence.view`,
+    :func:`~anonlab.evidence.linkage_attack`): the license may state the smallest class ``k``
+    of its risk report only if no record has fewer than ``k`` compatible release records (an
+    independent check of the risk module), and, where the template sets a risk threshold, no
+    record's risk exceeds it.
+``singling-out``, ``linkability``, ``inference``
+    The three criteria of WP29 Opinion 05/2014, measured as anonmeter measures them: a
+    *shadow* release is made by the same recipe from the original without a random control
+    sample of records, the attacks run against the records in it and against the control
+    records, and the residual risk ``(attack - control) / (1 - control)`` is taken with its 95%
+    interval. Where the template sets a threshold (:attr:`Template.attack_thresholds
+    <anonlab.licensing.Template.attack_thresholds>`) the upper end of the interval must not
+    exceed it; elsewhere the figures are recorded.
 
 Every one of them needs the original frame; without it they fail, saying so, because nothing was
 proven.
@@ -22,10 +37,22 @@ proven.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import numpy as np
+import polars as pl
+
+from anonlab.evidence import (
+    inference_attack,
+    linkability_attack,
+    linkage_attack,
+    singling_out_attack,
+)
 from anonlab.evidence.cross_release import cross_release_attack, token_columns
+from anonlab.evidence.release import make_release, secret_rng
 from anonlab.evidence.replay import replay_attack, row_order_attack
+from anonlab.evidence.view import TRUTH, AttackerView, attacker_view
 from anonlab.licensing.checks import Check, CheckContext, ComplianceCheck, _builtin
 
 __all__: list[str] = []
@@ -47,6 +74,7 @@ class Replay(ComplianceCheck):
 
     name = "replay"
     title = "Perturbations cannot be replayed"
+    needs_rows = True
 
     def run(self, context: CheckContext) -> Check:
         recipe = context.recipe
@@ -67,6 +95,7 @@ class CrossRelease(ComplianceCheck):
 
     name = "cross-release"
     title = "Tokens cannot be joined across releases"
+    needs_rows = True
     at_export = True
 
     def run(self, context: CheckContext) -> Check:
@@ -97,6 +126,7 @@ class RowOrder(ComplianceCheck):
 
     name = "row-order"
     title = "Rows in a secret order"
+    needs_rows = True
     at_export = True
 
     def run(self, context: CheckContext) -> Check:
@@ -107,3 +137,225 @@ class RowOrder(ComplianceCheck):
         if not result.passed and context.row_order:
             return self.result(True, result.detail, **_figures(result))
         return self.result(result.passed, result.detail, **_figures(result))
+
+
+# -- linkage and the three criteria ----------------------------------------------------------------
+MIN_RECORDS = 200
+"""Fewest records the three criteria are measured on (a control sample needs records to spare)."""
+N_ATTACKS = 2_000
+"""Attacks per criterion, and the size of the control sample, at most."""
+
+
+def _quasi_identifiers(context: CheckContext) -> tuple[str, ...]:
+    report = context.report
+    qis = tuple(getattr(report, "quasi_identifiers", ()) or ())
+    if not qis and context.recipe is not None and context.recipe.targets is not None:
+        qis = tuple(context.recipe.targets.quasi_identifiers)
+    assert context.original is not None
+    return tuple(q for q in qis if q in context.original.columns)
+
+
+def _sensitive(context: CheckContext) -> tuple[str, ...]:
+    recipe = context.recipe
+    if recipe is None or recipe.targets is None:
+        return ()
+    return tuple(s for s in recipe.targets.sensitive_columns
+                 if s in context.frame.columns and context.original is not None
+                 and s in context.original.columns)
+
+
+def _view(context: CheckContext, columns: tuple[str, ...]) -> AttackerView:
+    key = ("view", columns)
+    if key not in context.cache:
+        assert context.original is not None and context.recipe is not None
+        context.cache[key] = attacker_view(context.original, context.frame, context.recipe,
+                                           columns=columns, rows=context.source_rows())
+    view: AttackerView = context.cache[key]
+    return view
+
+
+@_builtin
+class Linkage(ComplianceCheck):
+    """No record has fewer compatible release records than the k the license states."""
+
+    name = "linkage"
+    title = "Re-identification by linkage on the quasi-identifiers"
+    needs_rows = True
+
+    def run(self, context: CheckContext) -> Check:
+        rows = context.source_rows()
+        if context.original is None or rows is None or context.recipe is None:
+            return self.result(False, f"The linkage attack {_NEEDS_ORIGINAL} (and the recipe).")
+        qis = _quasi_identifiers(context)
+        if not qis:
+            return self.result(True, "No quasi-identifier is declared: the license states no "
+                               "k and no risk figure, so there is nothing to link on.")
+        view = _view(context, qis)
+        measures = getattr(context.report, "measures", None)
+        k = getattr(measures, "k", None)
+        threshold = context.template.risk_threshold
+        result = linkage_attack(view.release, view.targets, quasi_identifiers=view.columns,
+                                rng=secret_rng(), k=k, tolerances=dict(view.tolerance),
+                                n_attacks=None, truth=TRUTH)
+        problems = []
+        if result.passed is False:
+            problems.append(
+                f"{result.n_breaking:,} of {result.n_attacks:,} records have fewer than k = {k} "
+                f"compatible release records (highest risk {result.max_risk:.4g} > 1/{k})")
+        if threshold is not None and result.max_risk > threshold + 1e-12:
+            problems.append(f"the highest linkage risk {result.max_risk:.4g} exceeds the "
+                            f"template's threshold of {threshold:g}")
+        figures = {"modes": dict(view.modes), "threshold": threshold, **result.to_dict()}
+        figures.pop("detail", None)
+        figures.pop("passed", None)
+        summary = (f"linking all {result.n_attacks:,} original records on "
+                   f"{', '.join(view.columns) or 'no matchable column'} re-identified "
+                   f"{result.unique.share:.1%} uniquely (mean risk {result.mean_risk:.4g}, "
+                   f"highest {result.max_risk:.4g})")
+        if problems:
+            return self.result(False, f"The linkage attack disproves the risk figures: "
+                               f"{'; '.join(problems)}. Generalize or suppress further.",
+                               **figures)
+        bound = "" if k is None else f", within the 1/k = 1/{k} the license states"
+        return self.result(True, summary[0].upper() + summary[1:] + bound + ".", **figures)
+
+
+class _Criterion(ComplianceCheck):
+    """One criterion of WP29 Opinion 05/2014, on a shadow release with a control sample."""
+
+    needs_rows = True
+
+    def attack(self, release: pl.DataFrame, targets: pl.DataFrame, control: pl.DataFrame,
+               qis: tuple[str, ...], sensitive: tuple[str, ...], n: int) -> Any:
+        raise NotImplementedError
+
+    def run(self, context: CheckContext) -> Check:
+        threshold = context.template.attack_thresholds.get(self.name)
+        if context.original is None or context.recipe is None or context.source_rows() is None:
+            return self.result(False, f"The {self.name} attack {_NEEDS_ORIGINAL} (and the "
+                               "recipe).", threshold=threshold)
+        qis = _quasi_identifiers(context)
+        if not qis:
+            return self.result(True, "No quasi-identifier is declared, so no attacker "
+                               "knowledge is modelled: not measured.", threshold=threshold)
+        if context.original.height < MIN_RECORDS:
+            passed = threshold is None
+            return self.result(passed, f"Not measured: {context.original.height:,} records are "
+                               f"too few for a control sample (at least {MIN_RECORDS:,})"
+                               + ("" if passed else f", and the template holds {self.name} to "
+                                  f"{threshold:g}") + ".", threshold=threshold)
+        shadow = _shadow(context, qis, _sensitive(context))
+        if shadow is None:
+            return self.result(threshold is None, "Not measured: the matched columns leave "
+                               "nothing to attack.", threshold=threshold)
+        release, targets, control, columns, sensitive = shadow
+        result = self.attack(release, targets, control, columns, sensitive,
+                             min(N_ATTACKS, targets.height))
+        if result is None:
+            return self.result(True, f"Not applicable: {self._why_not}", threshold=threshold)
+        figures = result.to_dict()
+        figures.pop("detail", None)
+        risk = result.risk
+        text = (f"{result.detail} Residual risk {risk.value:.3g} (95% interval "
+                f"{risk.low:.3g} to {risk.high:.3g})")
+        if threshold is None:
+            return self.result(True, text + "; the template sets no threshold, so it is "
+                               "recorded, not held to a figure.", threshold=None, **figures)
+        if risk.high > threshold + 1e-12:
+            return self.result(False, text + f" exceeds the template's threshold of "
+                               f"{threshold:g}.", threshold=threshold, **figures)
+        return self.result(True, text + f", within the template's threshold of {threshold:g}.",
+                           threshold=threshold, **figures)
+
+    _why_not = ""
+
+
+def _shadow(
+    context: CheckContext, qis: tuple[str, ...], sensitive: tuple[str, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, tuple[str, ...], tuple[str, ...]] | None:
+    """A release made without a control sample, and the attacker's view of both (cached)."""
+    key = ("shadow", qis, sensitive)
+    if key in context.cache:
+        cached: Any = context.cache[key]
+        return cached
+    original, recipe = context.original, context.recipe
+    assert original is not None and recipe is not None
+    rng = secret_rng()
+    # control records are drawn among the records the release keeps, so that they are records
+    # of the same kind as the targets (a recipe that suppresses rare records would otherwise
+    # leave the rare ones in the control alone, and flatter the control rate)
+    kept = np.unique(context.source_rows())
+    m = min(N_ATTACKS, len(kept) // 4)
+    if m < 1:
+        context.cache[key] = None
+        return None
+    held = np.sort(rng.choice(kept, size=m, replace=False))
+    keep = np.setdiff1d(np.arange(original.height), held)
+    release, rows = make_release(original[keep], recipe, f"release:shadow:{uuid.uuid4()}")
+    view = attacker_view(original, release, recipe, columns=(*qis, *sensitive),
+                         rows=keep[rows])
+    columns = tuple(c for c in view.columns if c in qis)
+    kept_sensitive = tuple(c for c in view.columns if c in sensitive)
+    out = None
+    if columns:
+        targets = view.targets.filter(pl.col(TRUTH).is_not_null())
+        control = view.targets[held].drop(TRUTH)
+        out = (view.release, targets, control, columns, kept_sensitive)
+    context.cache[key] = out
+    return out
+
+
+@_builtin
+class SinglingOut(_Criterion):
+    """Predicates on the quasi-identifiers single out no more records than on the control.
+
+    The predicates use the quasi-identifiers, the attributes an attacker can know about a
+    person, as WP29 assesses singling out for k-anonymity; what the release's other columns
+    reveal about a person found that way is the inference criterion's measure.
+    """
+
+    name = "singling-out"
+    title = "Singling out (WP29 Opinion 05/2014)"
+
+    def attack(self, release: pl.DataFrame, targets: pl.DataFrame, control: pl.DataFrame,
+               qis: tuple[str, ...], sensitive: tuple[str, ...], n: int) -> Any:
+        return singling_out_attack(release.select(qis), targets.select(qis),
+                                   control.select(qis), rng=secret_rng(),
+                                   mode="multivariate", n_attacks=n, n_cols=min(3, len(qis)))
+
+
+@_builtin
+class Linkability(_Criterion):
+    """Two halves of the quasi-identifiers do not link through the release beyond control."""
+
+    name = "linkability"
+    title = "Linkability (WP29 Opinion 05/2014)"
+    _why_not = "fewer than two matchable quasi-identifiers, so there are no two halves to link."
+
+    def attack(self, release: pl.DataFrame, targets: pl.DataFrame, control: pl.DataFrame,
+               qis: tuple[str, ...], sensitive: tuple[str, ...], n: int) -> Any:
+        if len(qis) < 2:
+            return None
+        half = len(qis) // 2
+        return linkability_attack(release, targets, control, rng=secret_rng(),
+                                  aux_columns=(list(qis[:half]), list(qis[half:])),
+                                  n_attacks=n, truth=TRUTH)
+
+
+@_builtin
+class Inference(_Criterion):
+    """The quasi-identifiers do not reveal a sensitive value beyond what they do on control."""
+
+    name = "inference"
+    title = "Inference (WP29 Opinion 05/2014)"
+    _why_not = "no sensitive column is declared in the recipe's targets."
+
+    def attack(self, release: pl.DataFrame, targets: pl.DataFrame, control: pl.DataFrame,
+               qis: tuple[str, ...], sensitive: tuple[str, ...], n: int) -> Any:
+        worst = None
+        for secret in sensitive:
+            result = inference_attack(release, targets, control, rng=secret_rng(),
+                                      aux_columns=list(qis), secret=secret, n_attacks=n)
+            if worst is None or result.risk.high > worst.risk.high:
+                worst = result
+        return worst

@@ -195,6 +195,7 @@ class CheckContext:
     rows: np.ndarray | None = None
     scope: str | None = None
     row_order: str | None = None
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def source_rows(self) -> np.ndarray | None:
         """The original row of each row of the frame, or None when it cannot be known."""
@@ -277,11 +278,15 @@ class ComplianceCheck:
     ``at_export = True`` marks a check of how :func:`anonlab.export` makes the release (its
     per-release token keys, its secret row order): a preview (``check_compliance(...,
     preview=True)``) of a frame made otherwise defers it to the export instead of failing it.
+    ``needs_rows = True`` marks an attack that must know which original record each row is; a
+    preview whose rows cannot be matched with the original (a recipe that removed records)
+    defers it too.
     """
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     at_export: ClassVar[bool] = False
+    needs_rows: ClassVar[bool] = False
 
     def run(self, context: CheckContext) -> Check:
         """Judge the context; never raise for a failing frame, return a failing Check."""
@@ -641,7 +646,9 @@ def check_compliance(
     if not isinstance(preview, bool):
         raise ParameterError("The 'preview' parameter of check_compliance must be True or False.")
     known = registered_checks()
-    deferred = tuple(n for n in tpl.required_checks if preview and known[n].at_export)
+    unmatched = context.source_rows() is None
+    deferred = tuple(n for n in tpl.required_checks if preview and (
+        known[n].at_export or (known[n].needs_rows and unmatched)))
     results = tuple(known[name]().run(context) for name in tpl.required_checks
                     if name not in deferred)
     claimed = tpl.status(bool(context.pseudonymised()))

@@ -21,6 +21,13 @@ id                             regulation  claimed status   threshold    term
 
 .. [1] ``pseudonymous`` when keyed hashes or pseudonyms remain, which these templates allow.
 
+Every template also requires the attack checks of :mod:`anonlab.licensing.attacks` (replay,
+cross-release, row order, linkage, and the three criteria of WP29 Opinion 05/2014); the
+templates for data claimed anonymous or de-identified by a risk measure hold the criteria to
+:attr:`Template.attack_thresholds` (singling out 0.09, linkability 0.2, inference 0.5 for
+releases outside the organisation; 0.2, 0.3 and 0.5 for ``internal-ml``); Safe Harbor and the
+pseudonymous template record the figures without a threshold.
+
 Thresholds are the maximum prosecutor re-identification risk (1 / smallest class size) and are
 documented choices, not legal minimums: 0.09 is the EMA Policy 0070 / Health Canada benchmark for
 releases outside the organisation (k >= 12 meets it), 0.2 the "cell size of five" rule used for
@@ -72,6 +79,8 @@ They forbid further restrictions, so a license under one permits any purpose (``
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 CLAUSE_SECTIONS = ("deidentification", "regulation", "termination")
+CRITERIA = ("singling-out", "linkability", "inference")
+"""The three criteria of WP29 Opinion 05/2014 a template may hold to a residual-risk threshold."""
 """The sections a template's clauses may fill in ``LICENSE.md``."""
 
 
@@ -119,6 +128,11 @@ class Template:
         Whether :func:`anonlab.export` may key the release's tokens to a named family of
         linkable releases (``linkable_family=``); False when the template's text promises that
         the copy cannot be joined with any other release.
+    attack_thresholds : mapping of str to float
+        The highest residual risk (the upper end of its 95% interval) each criterion of WP29
+        Opinion 05/2014 may show for a license to be issued: ``"singling-out"``,
+        ``"linkability"``, ``"inference"`` (:mod:`anonlab.licensing.attacks`). A criterion
+        without a threshold is measured and recorded, not held to a figure.
     jurisdictions : tuple of str
         Default jurisdictions (ISO 3166 codes, ``"EU"``, ``"US-CA"``).
     deletion_method : {"erase", "return", "return-or-erase"}
@@ -145,6 +159,7 @@ class Template:
     pseudonymised_status: str | None = None
     allows_open_licence: bool = False
     allows_linkable_family: bool = True
+    attack_thresholds: Mapping[str, float] = field(default_factory=dict)
     jurisdictions: tuple[str, ...] = ()
     deletion_method: str = "erase"
     description: str = ""
@@ -162,6 +177,11 @@ class Template:
         if not isinstance(self.clauses, Mapping):
             raise LicenseError("must be a mapping of section to text", path="clauses")
         object.__setattr__(self, "clauses", MappingProxyType(dict(self.clauses)))
+        if not isinstance(self.attack_thresholds, Mapping):
+            raise LicenseError("must be a mapping of criterion to a risk in (0, 1]",
+                               path="attack_thresholds")
+        object.__setattr__(self, "attack_thresholds",
+                           MappingProxyType(dict(self.attack_thresholds)))
         self._validate()
 
     def _validate(self) -> None:
@@ -222,6 +242,14 @@ class Template:
         if self.deletion_method not in ("erase", "return", "return-or-erase"):
             raise LicenseError("must be erase, return or return-or-erase",
                                path="deletion_method")
+        for key, value in self.attack_thresholds.items():
+            if key not in CRITERIA:
+                raise LicenseError(f"unknown criterion (known: {', '.join(CRITERIA)})",
+                                   path=f"attack_thresholds.{key}")
+            if (not isinstance(value, int | float) or isinstance(value, bool)
+                    or not 0 < value <= 1):
+                raise LicenseError("must be a number in (0, 1]",
+                                   path=f"attack_thresholds.{key}")
         for key, text in self.clauses.items():
             if key not in CLAUSE_SECTIONS:
                 raise LicenseError(
@@ -334,7 +362,16 @@ _SURVIVAL = (
     "incidents survive its end."
 )
 
-_ATTACKS = ("replay", "cross-release", "row-order")
+_EXTERNAL = {"singling-out": 0.09, "linkability": 0.2, "inference": 0.5}
+"""WP29 criteria thresholds of releases outside the organisation: singling out held to the
+prosecutor threshold (0.09); linkability to 0.2 and inference to 0.5, which a k = 12 release
+(the threshold's own k) keeps under while a release of the original records reaches about 1
+(measured on the patients data). Documented choices, not legal minimums."""
+_INTERNAL = {"singling-out": 0.2, "linkability": 0.3, "inference": 0.5}
+"""The same for controlled internal use (the cell-size-of-five threshold, 0.2)."""
+
+_ATTACKS = ("replay", "cross-release", "row-order", "linkage", "singling-out", "linkability",
+            "inference")
 """Attack checks every built-in template requires (:mod:`anonlab.licensing.attacks`)."""
 
 BUILTIN_TEMPLATES: tuple[Template, ...] = (
@@ -389,6 +426,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         description="Health information an expert determined to carry a very small risk of "
                     "re-identification by the named recipient, in the stated environment, for "
                     "the stated time.",
+        attack_thresholds=_EXTERNAL,
         clauses={
             "deidentification": "The data was de-identified under the Expert Determination "
             "method of 45 CFR 164.514(b)(1). The measured re-identification risk below, against "
@@ -421,6 +459,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         description="Data assessed as anonymous: direct identifiers removed, no keyed hash or "
                     "pseudonym left, and the re-identification risk on the quasi-identifiers "
                     "under the threshold.",
+        attack_thresholds=_EXTERNAL,
         clauses={
             "deidentification": "The data was assessed as anonymous information within the "
             "meaning of Recital 26 GDPR on the date of issue: no direct identifier and no "
@@ -485,6 +524,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         jurisdictions=("US-CA",),
         description="Consumer information that cannot reasonably be linked to a consumer or "
                     "household, shared under the contractual commitments the CCPA requires.",
+        attack_thresholds=_EXTERNAL,
         clauses={
             "deidentification": "The licensor took reasonable measures to ensure the "
             "information cannot be associated with a consumer or household (Cal. Civ. Code "
@@ -518,6 +558,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         jurisdictions=(),
         description="Training and evaluating models inside the organisation; models and "
                     "outputs stay internal.",
+        attack_thresholds=_INTERNAL,
         clauses={
             "deidentification": "Direct identifiers were removed or replaced by keyed tokens "
             "whose key is held outside the team using the data, and the re-identification risk "
@@ -551,6 +592,7 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         allows_linkable_family=False,
         description="A vendor analyses the data for the licensor only, returns the results, "
                     "and returns or erases the data at the end.",
+        attack_thresholds=_EXTERNAL,
         clauses={
             "deidentification": "Direct identifiers were removed; any tokens were made with a "
             "key derived for this release alone from the licensor's key, which is held by the "
