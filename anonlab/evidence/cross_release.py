@@ -19,7 +19,7 @@ joins the two on each token column:
 Sequential pseudonyms (``ID-000001``...) are shared by construction, since every release numbers
 from 1, but point at other people; so the attack's figure is ``linked``, compared with the chance
 level measured between two further releases that cannot be linked. A column passes when the
-links are no more than chance at the 99.9% level. Only counts are recorded.
+links are no more than chance at the 99.999% level. Only counts are recorded.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ TOKEN_OPS = frozenset({"hash", "pseudonymize", "date_shift"})
 """Transforms whose outputs are keyed tokens (a transform of your own joins them by declaring
 ``derived_code = True``)."""
 
-CONFIDENCE = 0.999
+CONFIDENCE = 0.99999
 
 
 @dataclass(frozen=True)

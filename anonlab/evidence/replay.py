@@ -14,8 +14,10 @@ is measured by a blind replay, the same recipe with every seed removed and fresh
 how often it lands on the released value. The residual risk is
 ``(reproduced - chance) / (1 - chance)`` with its interval
 (:func:`~anonlab.evidence.confidence.residual_risk`); a column *passes* when the interval
-reaches 0 at the 99.9% level, that is, the recipient does no better than chance. A seed written
-in the recipe, or randomness drawn from the row position, reproduces every value and fails.
+reaches 0 at the 99.999% level, that is, the recipient does no better than chance (a level this
+high so that a sound release is refused by chance about once in 200,000 random columns). A seed
+written in the recipe, or randomness drawn from the row position, reproduces every value and
+fails.
 
 :func:`row_order_attack` asks the same of the order of the rows: a release whose rows keep the
 original order lets a recipient who knows that order (by admission date, by record number) link
@@ -42,8 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ColumnReplay", "ReplayResult", "RowOrderResult", "replay_attack", "row_order_attack"]
 
-CONFIDENCE = 0.999
-"""The confidence level at which a replay must not beat chance."""
+CONFIDENCE = 0.99999
+"""The confidence level at which a replay must not beat chance (one false refusal in about
+200,000 sound columns)."""
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ class RowOrderResult:
         """One sentence: what the attack found."""
         share = self.increasing.share
         if self.passed:
-            return (f"The rows are in a secret random order: {share:.1%} of consecutive rows are "
+            return (f"The row order gives no position away: {share:.1%} of consecutive rows are "
                     "in their original order, as chance has it (50%).")
         why = f" (kept on purpose: {self.kept_reason})" if self.kept_reason else ""
         return (f"The rows keep the original order{why}: {share:.1%} of consecutive rows are in "

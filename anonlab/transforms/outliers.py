@@ -108,6 +108,7 @@ class SuppressOutliers(Transform):
     """
 
     op = "suppress_outliers"
+    linkage = "suppress"
     scope = "frame"
     quasi_identifiers: tuple[str, ...]
     k: int | None = None

@@ -123,6 +123,7 @@ class SuppressRare(Transform):
     """
 
     op = "suppress_rare"
+    linkage = "suppress"
     min_count: int
     replacement: str | None = None
 
@@ -220,6 +221,7 @@ class SuppressRecords(Transform):
     """
 
     op = "suppress_records"
+    linkage = "suppress"
     scope = "frame"
     where: str | None = None
     quasi_identifiers: tuple[str, ...] = ()
@@ -378,6 +380,7 @@ class LocalSuppress(Transform):
     """
 
     op = "local_suppress"
+    linkage = "suppress"
     scope = "frame"
     quasi_identifiers: tuple[str, ...]
     k: int
