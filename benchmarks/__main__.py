@@ -13,6 +13,7 @@ from benchmarks import (
     bench_apply,
     bench_attacks,
     bench_detection,
+    bench_export,
     bench_hashing,
     bench_optimize,
     bench_panel,
@@ -29,6 +30,7 @@ BENCHES = {
     "optimize": bench_optimize.run,
     "panel": bench_panel.run,
     "attacks": bench_attacks.run,
+    "export": bench_export.run,
 }
 
 

@@ -34,6 +34,7 @@ in the same order, so no candidate is lost to rounding.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -238,9 +239,11 @@ def _cells(cand: Encoded) -> _Cells:
     return _Cells(order, start, size, codes, lo, hi, tables)
 
 
-def _expand(cells: _Cells, qi: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(query, cell) pairs -> (query, record) pairs."""
-    sizes = cells.size[g]
+def _expand(
+    cells: _Cells, qi: np.ndarray, g: np.ndarray, cap: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(query, cell) pairs -> (query, record) pairs (the first ``cap`` records of each cell)."""
+    sizes = cells.size[g] if cap is None else np.minimum(cells.size[g], cap)
     total = int(sizes.sum())
     pair = np.repeat(np.arange(g.shape[0]), sizes)
     offset = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
@@ -268,6 +271,18 @@ class _Search:
     def __init__(self, cand: Encoded, query: Encoded, n: int, priority: np.ndarray) -> None:
         self.cand, self.query, self.n, self.priority = cand, query, n, priority
         self.cells = _cells(cand)
+        # Without numeric columns every record of a cell is at the cell's distance from a query,
+        # so only a cell's n records of best priority can be among a query's n nearest: order
+        # each cell by priority and expand no more than n records of it (a cell of thousands of
+        # equal records would otherwise be expanded for every query, 10x the time on a
+        # generalized release).
+        self.cap: int | None = None
+        if cand.numbers.shape[0] == 0:
+            cells = self.cells
+            cell_of = np.repeat(np.arange(cells.size.shape[0]), cells.size)
+            order = cells.order[np.lexsort((priority[cells.order], cell_of))]
+            self.cells = dataclasses.replace(cells, order=order)
+            self.cap = n
         self.qpattern = _patterns(query.codes)
         self.idx = np.empty((query.rows, n), dtype=np.int64)
         self.dist = np.empty((query.rows, n), dtype=np.float64)
@@ -344,14 +359,14 @@ class _Search:
         # an upper bound of the n-th distance from the records of the n most promising cells
         pos, exists, _ = _first_per_group((lb, lq), lq, n, q.shape[0])
         sel = pos[exists]
-        uq, rows = _expand(cells, qi[sel], g[sel])
+        uq, rows = _expand(cells, qi[sel], g[sel], self.cap)
         d = _pair_distances(self.cand, rows, self.query, uq)
         luq = local[uq]
         pos, exists, counts = _first_per_group((d, luq), luq, n, q.shape[0])
         upper = np.where(counts >= n, d[pos[:, -1]] if d.size else np.inf, np.inf)
         # every record that can be as near as that
         keep = lb <= upper[lq]
-        uq, rows = _expand(cells, qi[keep], g[keep])
+        uq, rows = _expand(cells, qi[keep], g[keep], self.cap)
         d = _pair_distances(self.cand, rows, self.query, uq)
         luq = local[uq]
         pos, exists, counts = _first_per_group((self.priority[rows], d, luq), luq, n, q.shape[0])
