@@ -2,27 +2,31 @@
 Transform tab changes the Risk tab's numbers, and the Export tab writes a bundle that verifies.
 
 A notebook written by the test loads the extension and shows ``anonlab.panel`` on the patients
-data. Screenshots of every tab are saved to ``docs/images/panel-<tab>.png`` for the README.
+data. Screenshots of every tab are saved to a temporary folder, or, when the environment
+variable ``ANONLAB_SCREENSHOTS`` names a folder (``ANONLAB_SCREENSHOTS=docs/images`` refreshes
+the README's), there: ``make test`` writes nothing that git tracks.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import REPO_ROOT, LabServer
+from tests.browser.conftest import LabServer
 from tests.browser.lab_js import KERNEL_READY_JS
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "panel.ipynb"
-IMAGES = REPO_ROOT / "docs" / "images"
+IMAGES = Path(os.environ.get("ANONLAB_SCREENSHOTS") or tempfile.mkdtemp(prefix="anonlab-shots-"))
 HAS_BUNDLE = importlib.util.find_spec("anonlab.bundle") is not None
 OPEN_TIMEOUT_MS = 60_000
 RENDER_TIMEOUT_MS = 60_000
