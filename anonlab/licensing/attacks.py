@@ -208,7 +208,7 @@ class Linkage(ComplianceCheck):
         figures = {"modes": dict(view.modes), "threshold": threshold, **result.to_dict()}
         figures.pop("detail", None)
         figures.pop("passed", None)
-        summary = (f"linking all {result.n_attacks:,} original records on "
+        summary = (f"linking the original of each of the {result.n_attacks:,} released records on "
                    f"{', '.join(view.columns) or 'no matchable column'} re-identified "
                    f"{result.unique.share:.1%} uniquely (mean risk {result.mean_risk:.4g}, "
                    f"highest {result.max_risk:.4g})")
