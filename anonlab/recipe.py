@@ -445,6 +445,19 @@ class Recipe:
             )
         return self.plan(lf, side_outputs, hidden=(), release=release)
 
+    def suppressions(self) -> dict[str, tuple[int, ...]]:
+        """Provenance of suppressed cells: each column some step may suppress cells of (write
+        null or ``*``, the one suppression mark of :mod:`anonlab.suppressed`), with the
+        positions of those steps (0-based)."""
+        out: dict[str, list[int]] = {}
+        for i, step in enumerate(self.steps):
+            if step.transform.linkage != "suppress":
+                continue
+            own = tuple(getattr(step.transform, "quasi_identifiers", ()) or ())
+            for column in ((step.column,) if step.column is not None else ()) + own:
+                out.setdefault(column, []).append(i)
+        return {c: tuple(v) for c, v in out.items()}
+
     @property
     def random_steps(self) -> tuple[int, ...]:
         """Positions of the steps that draw secret randomness (noise, PRAM, shuffle, ...)."""

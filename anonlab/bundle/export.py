@@ -151,14 +151,16 @@ def _write_data(data: pl.DataFrame, folder: Path, formats: tuple[str, ...]) -> N
         _fsync(folder / DATA_CSV)
 
 
-def _risk_report(data: pl.DataFrame, recipe: Recipe) -> Any:
+def _risk_report(data: pl.DataFrame, recipe: Recipe, original: pl.DataFrame) -> Any:
+    """The release's risk on the recipe's targets; ``original`` is aligned with its rows, so the
+    report tells the cells the recipe suppressed from those missing in the input."""
     from anonlab.risk.report import assess_risk
 
     targets = recipe.targets
     if targets is None or not targets.quasi_identifiers:
         return None
     return assess_risk(data, targets.quasi_identifiers, targets.sensitive_columns,
-                       targets=targets.models())
+                       targets=targets.models(), original=original)
 
 
 def _license_shell(license: Any, terms: Mapping[str, Any] | None) -> License:
@@ -192,6 +194,17 @@ def _license_shell(license: Any, terms: Mapping[str, Any] | None) -> License:
             "release (with keys for it alone) and must prove its claims on that release. Pass "
             "License.from_template(...) or a template id.")
     return license
+
+
+def _suppression(recipe: Recipe, report: Any) -> list[dict[str, Any]]:
+    """Which steps suppressed cells of which columns, and how many cells (for the license)."""
+    cells = getattr(report, "input_cells", None) or {}
+    out = []
+    for column, steps in recipe.suppressions().items():
+        counts = cells.get(column, {})
+        out.append({"column": column, "steps": [i + 1 for i in steps],
+                    "by_recipe": counts.get("by_recipe"), "missing": counts.get("missing")})
+    return out
 
 
 def _randomness(recipe: Recipe) -> list[dict[str, Any]]:
@@ -352,7 +365,7 @@ def export(
     scope = (f"family:{linkable_family}" if linkable_family is not None
              else f"release:{shell.id}:{secrets.token_hex(16)}")
     release, rows = make_release(original, recipe, scope, shuffle=keep_row_order is None)
-    report = _risk_report(release, recipe)
+    report = _risk_report(release, recipe, original[rows])
     if profile is None:
         profile = make_profile(original)
     made = {
@@ -362,6 +375,7 @@ def export(
         "row_order": "kept" if keep_row_order is not None else "secret-permutation",
         "row_order_reason": keep_row_order,
         "randomness": _randomness(recipe),
+        "suppression": _suppression(recipe, report),
     }
     issued = certify(shell, frame=release, recipe=recipe, report=report, release=made,
                      original=original, original_profile=profile, rows=rows, scope=scope,

@@ -244,6 +244,13 @@ def _release_lines(release: Any) -> list[str]:
     else:
         out.append("- The rows are in a secret random order, drawn when the bundle was made and "
                    "never written.")
+    for sup in release.get("suppression", ()):
+        counted = ("" if sup.get("by_recipe") is None else
+                   f": {sup['by_recipe']:,} cells suppressed by the recipe, "
+                   f"{sup.get('missing') or 0:,} missing in the input")
+        steps = ", ".join(str(n) for n in sup.get("steps", ()))
+        out.append(f"- Suppressed cells of `{_cell(sup['column'])}` (null or `*`, which match "
+                   f"any value) come from step(s) {steps}{counted}.")
     for r in release.get("randomness", ()):
         out.append(f"- Step {r['step']} ({r['op']} on `{_cell(r['column'])}`) drew "
                    f"{_cell(r['randomness'])} randomness; the replay attack above could not "

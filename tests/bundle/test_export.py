@@ -467,3 +467,25 @@ def test_kept_row_order_is_stated_with_its_reason(source: Source, keys: Keys,
                      if c["name"] == "row-order")
     assert row_order["passed"] and "kept on purpose" in row_order["detail"]
     assert "keep the original order" in (bundle.path / "LICENSE.md").read_text()
+
+
+def test_the_license_says_which_steps_suppressed_which_cells(source: Source, keys: Keys,
+                                                            tmp_path: Path) -> None:
+    from anonlab.transforms import LocalSuppress
+
+    qis = ("zip", "sex")
+    recipe = source.recipe.then(None, LocalSuppress(quasi_identifiers=qis, k=3))
+    assert recipe.suppressions() == {q: (len(recipe.steps) - 1,) for q in qis}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANONLAB_KEY", HASH_KEY)
+        bundle = export(source.raw, recipe=recipe, license=fixed_license(), path=tmp_path / "b",
+                        signing_key=keys.private)
+    release = pl.read_parquet(bundle.path / "data.parquet")
+    made = {s["column"]: s for s in bundle.license.anonymization["release"]["suppression"]}
+    assert set(made) == set(qis)
+    for q in qis:
+        before = int(source.raw[q].is_null().sum())
+        assert made[q]["missing"] == before
+        assert made[q]["by_recipe"] == int(release[q].is_null().sum()) - before
+        assert list(made[q]["steps"]) == [len(recipe.steps)]
+    assert "come from step(s)" in (bundle.path / "LICENSE.md").read_text()
