@@ -145,6 +145,10 @@ def encode(
     ]
 
 
+_SMALL = 1 << 21
+"""Query x candidate pairs up to which the full distance matrix is computed directly."""
+
+
 def _pair_distances(
     cand: Encoded, rows: np.ndarray, query: Encoded, qrows: np.ndarray
 ) -> np.ndarray:
@@ -404,6 +408,12 @@ def nearest_neighbors(
     """
     n = min(n_neighbors, candidates.rows)
     priority = rng.permutation(candidates.rows)
+    if candidates.rows * queries.rows <= _SMALL:
+        # small frames: every distance at once is faster than the cell search's many joins
+        d = pairwise_distances(queries, candidates)
+        ties = np.broadcast_to(priority, d.shape)
+        order = np.lexsort((ties, d), axis=-1)[:, :n]
+        return order.astype(np.int64), np.take_along_axis(d, order, axis=-1)
     search = _Search(candidates, queries, n, priority)
     m = queries.rows
     for lo in range(0, m, _BLOCK):

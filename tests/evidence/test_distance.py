@@ -11,7 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anonlab.evidence import distance
+from anonlab.evidence import distance
 from anonlab.evidence.distance import encode, nearest_neighbors, pairwise_distances
+
+
+@pytest.fixture(autouse=True, params=["cells", "matrix"])
+def search(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs on both searches: the cell search (forced) and the full matrix that
+    small frames get."""
+    if request.param == "cells":
+        monkeypatch.setattr(distance, "_SMALL", 0)
+    return str(request.param)
 
 KINDS = {"t": "categorical", "i": "categorical", "x": "numeric", "y": "numeric"}
 
