@@ -45,12 +45,13 @@ def hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_figures(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """report.html without its matplotlib figures (2 s a bundle) in the tests' own exports; the
     session's pristine bundle keeps them, and test_export checks them there."""
     from anonlab.bundle import report_page
 
-    monkeypatch.setattr(report_page, "_figures", lambda report: "")
+    if request.node.get_closest_marker("figures") is None:
+        monkeypatch.setattr(report_page, "_figures", lambda report: "")
 
 
 @dataclass(frozen=True)

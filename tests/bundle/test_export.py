@@ -403,6 +403,7 @@ def test_pandas_frame_round_trip(source: Source, keys: Keys, tmp_path: Path) -> 
     assert list(back.columns) == source.data.columns
 
 
+@pytest.mark.figures
 def test_figures_are_embedded_as_png_when_matplotlib_is_there() -> None:
     pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
