@@ -145,6 +145,8 @@ class AnonymizeResult:
                 text = f"{len(c.checks)} checks pass (status: {c.status})"
             else:
                 text = "; ".join(f"{f.name}: {f.detail}" for f in c.failures)
+            if c.deferred:
+                text += f"; at export: {', '.join(c.deferred)}"
             out.append((f"template {c.template}", text, "pass" if c.passed else "fail"))
         return out
 
