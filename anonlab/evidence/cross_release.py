@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from anonlab._validation import fresh_name
 from anonlab.evidence.confidence import RiskEstimate, SuccessRate, residual_risk, success_rate
+from anonlab.evidence.release import rerun
 
 if TYPE_CHECKING:
     from anonlab.recipe import Recipe
@@ -180,18 +180,11 @@ def cross_release_attack(
     if not tokens:
         return CrossReleaseResult((), label, release.height)
     rows = np.asarray(rows, dtype=np.int64)
-    index = fresh_name(original.columns, "__anonlab_sibling_row")
-    lf = original.lazy().with_row_index(index)
-    others = []
     # another licensee's release made the same way (with the master keys if this one was), and
     # a third, keyed to a release of its own, for the chance level
     siblings = [None if scope is None else f"release:sibling:{uuid.uuid4()}",
                 f"release:sibling:{uuid.uuid4()}"]
-    for sibling in siblings:
-        out = recipe.plan(lf, hidden=(index,), release=sibling).collect()
-        where = np.full(original.height, -1, dtype=np.int64)
-        where[out.get_column(index).to_numpy()] = np.arange(out.height)
-        others.append((out, where))
+    others = [rerun(original, recipe, scope=sibling) for sibling in siblings]
     found = (others[0][1][rows] >= 0) & (others[1][1][rows] >= 0)
     positions, source = np.arange(release.height)[found], rows[found]
     results = []

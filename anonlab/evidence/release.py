@@ -19,7 +19,7 @@ from anonlab.errors import ColumnNotFoundError
 if TYPE_CHECKING:
     from anonlab.recipe import Recipe
 
-__all__ = ["make_release", "secret_rng"]
+__all__ = ["make_release", "rerun", "secret_rng"]
 
 
 def secret_rng() -> np.random.Generator:
@@ -54,18 +54,38 @@ def make_release(
     ColumnNotFoundError
         A step names a column the data lacks (was it anonymized already?).
     """
-    row = fresh_name(original.columns, "__anonlab_source_row")
     try:
-        out = recipe.plan(original.lazy().with_row_index(row), hidden=(row,),
-                          release=scope).collect()
+        release, rows = _applied(original, recipe, scope=scope, attacker=False)
     except ColumnNotFoundError as exc:
         raise ColumnNotFoundError(
             exc.column, exc.available,
             where="a recipe step; the recipe applies to the ORIGINAL data (export applies it "
                   "itself), so pass the frame before anonymization") from None
-    rows = out.get_column(row).to_numpy().astype(np.int64)
-    release = out.drop(row)
     if shuffle:
         order = secret_rng().permutation(release.height)
         release, rows = release[order], rows[order]
     return release, rows
+
+
+def _applied(
+    original: pl.DataFrame, recipe: Recipe, *, scope: str | None, attacker: bool
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The recipe's output, and for each output row the original row it came from."""
+    row = fresh_name(original.columns, "__anonlab_source_row")
+    out = recipe.plan(original.lazy().with_row_index(row), hidden=(row,), release=scope,
+                      attacker=attacker).collect()
+    return out.drop(row), out.get_column(row).to_numpy().astype(np.int64)
+
+
+def rerun(
+    original: pl.DataFrame, recipe: Recipe, *, scope: str | None = None, attacker: bool = False
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """Apply ``recipe`` to ``original`` again, as the attacks do (in original row order).
+
+    Returns the output and, for each ORIGINAL row, the output row it became (-1 when a step
+    removed it), so that outputs of several runs can be lined up record by record.
+    """
+    out, rows = _applied(original, recipe, scope=scope, attacker=attacker)
+    where = np.full(original.height, -1, dtype=np.int64)
+    where[rows] = np.arange(out.height)
+    return out, where

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from anonlab._validation import fresh_name
 from anonlab.evidence.confidence import RiskEstimate, SuccessRate, residual_risk, success_rate
+from anonlab.evidence.release import rerun
 
 if TYPE_CHECKING:
     from anonlab.recipe import Recipe
@@ -209,15 +209,8 @@ def replay_attack(
     positions = np.arange(release.height)
     if len(positions) > max_records:
         positions = np.sort(rng.choice(len(positions), size=max_records, replace=False))
-    index = fresh_name(original.columns, "__anonlab_replay_row")
-    lf = original.lazy().with_row_index(index)
-    runs = []
     # the recipient's replay, and a blind one (no seed, fresh keys) for the chance level
-    for attempt in (recipe, _blind(recipe)):
-        out = attempt.plan(lf, hidden=(index,), attacker=True).collect()
-        where = np.full(original.height, -1, dtype=np.int64)
-        where[out.get_column(index).to_numpy()] = np.arange(out.height)
-        runs.append((out, where))
+    runs = [rerun(original, attempt, attacker=True) for attempt in (recipe, _blind(recipe))]
     source = rows[positions]
     found = (runs[0][1][source] >= 0) & (runs[1][1][source] >= 0)
     positions, source = positions[found], source[found]

@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from anonlab._validation import fresh_name
 from anonlab.errors import ColumnNotFoundError, ParameterError
+from anonlab.evidence.release import rerun
 
 if TYPE_CHECKING:
     from anonlab.recipe import Recipe
@@ -224,10 +224,9 @@ def attacker_view(
     from anonlab.recipe import Recipe as _Recipe
 
     public = _Recipe(steps=tuple(recipe.steps[i] for i in replay))
-    row = fresh_name(original.columns, "__anonlab_view_row")
-    lf = original.lazy().with_row_index(row)
-    mapped = public.plan(lf, hidden=(row,), attacker=True).collect()
-    order = mapped.get_column(row).to_numpy()
+    mapped, where = rerun(original, public, attacker=True)
+    order = np.empty(mapped.height, dtype=np.int64)  # the original row of each mapped row
+    order[where[where >= 0]] = np.arange(original.height)[where >= 0]
 
     truth = np.full(original.height, -1, dtype=np.int64)
     truth[rows] = np.arange(release.height)
