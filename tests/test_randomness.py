@@ -151,3 +151,14 @@ def test_pram_and_shuffle_without_a_key_differ_run_to_run() -> None:
     assert not shuffle.apply(frame).equals(shuffle.apply(frame))
     keyed = anonlab.Recipe().then("n", Shuffle(key=KEY))
     assert keyed.apply(frame).equals(keyed.apply(frame))
+
+
+def test_a_lazy_plan_does_not_serialize_its_key() -> None:
+    lf = pl.LazyFrame({"v": [1.0, 2.0]})
+    out = anonlab.Recipe().then("v", Noise(distribution="laplace", scale=1.0, key=KEY)).apply(lf)
+    with pytest.raises(Exception, match="cannot be pickled"):
+        out.serialize()
+    # nor does a plan drawing fresh randomness give its secret away
+    fresh = anonlab.Recipe().then("v", Noise(distribution="laplace", scale=1.0)).apply(lf)
+    with pytest.raises(Exception, match="cannot be pickled"):
+        fresh.serialize()
