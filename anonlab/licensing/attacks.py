@@ -236,8 +236,12 @@ class _Criterion(ComplianceCheck):
                                "recipe).", threshold=threshold)
         qis = _quasi_identifiers(context)
         if not qis:
-            return self.result(True, "No quasi-identifier is declared, so no attacker "
-                               "knowledge is modelled: not measured.", threshold=threshold)
+            held = "" if threshold is None else (
+                f"; the template holds {self.name} to {threshold:g}, so declare them in the "
+                "recipe's targets")
+            return self.result(threshold is None, "No quasi-identifier is declared, so no "
+                               f"attacker knowledge is modelled: not measured{held}.",
+                               threshold=threshold)
         if context.original.height < MIN_RECORDS:
             passed = threshold is None
             return self.result(passed, f"Not measured: {context.original.height:,} records are "
