@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anonlab.evidence import distance
-from anonlab.evidence import distance
 from anonlab.evidence.distance import encode, nearest_neighbors, pairwise_distances
 
 
