@@ -489,8 +489,23 @@ class Recipe:
             lf = lf.with_columns(record_fingerprint(data, schema).alias(record))
             hidden = (*hidden, record)
             schema = lf.collect_schema()
+        originals: dict[str, str] = {}
+        for i, step in enumerate(self.steps):
+            for name in step.transform.reads():
+                if name not in schema or name in hidden:
+                    where = f"step {i + 1}, {step.transform.op}"
+                    visible = [c for c in schema.names() if c not in hidden]
+                    raise ColumnNotFoundError(name, visible, where=where)
+                if name not in originals:
+                    # the values the step reads, as they were before any step ran (hidden)
+                    originals[name] = fresh_name([*schema.names(), *originals.values()],
+                                                 f"__anonlab_original_{name}")
+        if originals:
+            lf = lf.with_columns(pl.col(c).alias(h) for c, h in originals.items())
+            hidden = (*hidden, *originals.values())
+            schema = lf.collect_schema()
         ctx = Context(schema=schema, seed=self.seed, release=release, row_id=record,
-                      attacker=attacker, hidden=hidden)
+                      attacker=attacker, hidden=hidden, originals=originals)
         seen: Counter[tuple[str, str]] = Counter()
         for i, step in enumerate(self.steps):
             ctx.step = i
@@ -514,6 +529,8 @@ class Recipe:
             schema = lf.collect_schema()
         if record is not None:
             lf = lf.drop(record)
+        if originals:
+            lf = lf.drop(list(originals.values()))
         if side_outputs is not None:
             side_outputs.update(ctx.side_outputs)
         return lf

@@ -40,7 +40,8 @@ def suggest_recipe(
       numbers, IBANs, URLs, IP and MAC addresses, precise coordinates, binary content) are
       dropped;
     - e-mails and record identifiers are replaced with keyed hashes, so records stay linkable;
-    - free text is scrubbed of the identifiers detected in it;
+    - free text is scrubbed of every identifier kind :class:`~anonlab.transforms.Scrub` finds,
+      and of each record's own values of the identifier, date and place columns;
     - dates of birth are generalized to the year, other dates tied to a person to the month;
     - ZIP codes are cut to their first three digits;
     - ages are top-coded at 90 (``90+``), as HIPAA Safe Harbor requires;
@@ -81,14 +82,28 @@ def suggest_recipe(
 
         return suggest_for_template(profile, template, key=key, k=k, name=name)
     check_key_ref(key, "suggest_recipe")
-    steps = [Step(c.name, t, note) for c in profile for t, note in [_suggest(c, key)]]
+    context = _scrub_context(profile)
+    steps = [Step(c.name, t, note) for c in profile for t, note in [_suggest(c, key, context)]]
     quasi = tuple(c.name for c in profile if c.role is ColumnRole.QUASI_IDENTIFIER)
     sensitive = tuple(c.name for c in profile if c.role is ColumnRole.SENSITIVE)
     targets = Targets(quasi_identifiers=quasi, sensitive=sensitive, k=k) if quasi else None
     return Recipe(steps=tuple(steps), targets=targets, name=name)
 
 
-def _suggest(c: ColumnProfile, key: KeyRef) -> tuple[Transform, str]:
+def _scrub_context(profile: Profile) -> tuple[str, ...]:
+    """The columns whose values free text is scrubbed of: the record's direct identifiers,
+    its dates and its places."""
+    from anonlab.licensing.checks import DIRECT_KINDS
+
+    places = {Kind.CITY, Kind.ZIP_CODE, Kind.DATE_OF_BIRTH, Kind.DATE}
+    return tuple(
+        c.name for c in profile
+        if c.kind is not Kind.FREE_TEXT_WITH_IDENTIFIERS
+        and (c.kind in DIRECT_KINDS or c.kind in places or c.role is ColumnRole.IDENTIFIER)
+    )
+
+
+def _suggest(c: ColumnProfile, key: KeyRef, context: tuple[str, ...] = ()) -> tuple[Transform, str]:
     from anonlab.transforms.coding import TopBottomCode
     from anonlab.transforms.generalization import Generalize
     from anonlab.transforms.hashing import Hash
@@ -99,8 +114,11 @@ def _suggest(c: ColumnProfile, key: KeyRef) -> tuple[Transform, str]:
     if kind in _HASH:
         return Hash(key=key), f"{kind.value}: keyed hash keeps records linkable"
     if kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
-        kinds = tuple(k.value for k in c.detection.text_kinds if k.value in Scrub().kinds)
-        return Scrub(kinds=kinds or Scrub().kinds), "free text: remove the identifiers in it"
+        others = tuple(n for n in context if n != c.name)
+        why = "free text: remove the identifiers in it"
+        if others:
+            why += f", and each record's own {', '.join(others)}"
+        return Scrub(context=others), why
     if c.role is ColumnRole.IDENTIFIER and kind is None:
         if c.polars_dtype == "Binary":
             return Drop(), "binary content cannot be inspected"

@@ -19,6 +19,7 @@ from benchmarks import (
     bench_panel,
     bench_profile,
     bench_risk,
+    bench_scrub,
 )
 
 BENCHES = {
@@ -31,6 +32,7 @@ BENCHES = {
     "panel": bench_panel.run,
     "attacks": bench_attacks.run,
     "export": bench_export.run,
+    "scrub": bench_scrub.run,
 }
 
 

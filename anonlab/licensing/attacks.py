@@ -31,6 +31,12 @@ figure, when the attack succeeds:
     <anonlab.licensing.Template.attack_thresholds>`) the upper end of the interval must not
     exceed it; elsewhere the figures are recorded.
 
+``residual-identifiers``
+    Every free-text column (scrubbed, flagged as holding identifiers, or prose) is scanned for
+    each record's own original identifier values (:mod:`anonlab.evidence.residual`, an
+    independent second look that shares no code with the scrubber): any residue fails, naming
+    the column and the count, never the value.
+
 Every one of them needs the original frame; without it they fail, saying so, because nothing was
 proven.
 """
@@ -52,8 +58,11 @@ from anonlab.evidence import (
 from anonlab.evidence.cross_release import cross_release_attack, token_columns
 from anonlab.evidence.release import make_release, secret_rng
 from anonlab.evidence.replay import replay_attack, row_order_attack
+from anonlab.evidence.residual import residual_scan
 from anonlab.evidence.view import TRUTH, AttackerView, attacker_view
-from anonlab.licensing.checks import Check, CheckContext, ComplianceCheck, _builtin
+from anonlab.licensing.checks import DIRECT_KINDS, Check, CheckContext, ComplianceCheck, _builtin
+from anonlab.profiling.kinds import ColumnRole, HipaaCategory, Kind
+from anonlab.profiling.profile import Profile
 
 __all__: list[str] = []
 
@@ -363,3 +372,87 @@ class Inference(_Criterion):
             if worst is None or result.risk.high > worst.risk.high:
                 worst = result
         return worst
+
+
+# -- free text -------------------------------------------------------------------------------------
+_PROSE_WORDS = 4
+"""Median words per value from which a text column is scanned as free text."""
+
+
+def _text_columns(context: CheckContext) -> list[str]:
+    out = []
+    for c in context.frame.columns:
+        if context.frame.schema[c] != pl.String:
+            continue
+        scrubbed = any(s.transform.op == "scrub" for s in context.steps_for(c))
+        before = context.before(c)
+        flagged = before is not None and before.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS
+        sample = context.frame.get_column(c).drop_nulls().head(2_000)
+        words = sample.str.count_matches(r"\S+").median() if len(sample) else 0
+        if scrubbed or flagged or (isinstance(words, int | float) and words >= _PROSE_WORDS):
+            out.append(c)
+    return out
+
+
+def _identifier_columns(context: CheckContext, profile: Profile, text: list[str]) -> list[str]:
+    out = []
+    for column in profile:
+        c = column.name
+        if c in text or column.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
+            continue
+        if (column.kind in DIRECT_KINDS or column.kind in _RESIDUAL_KINDS
+                or column.role is ColumnRole.IDENTIFIER
+                or column.hipaa in _RESIDUAL_CATEGORIES):
+            out.append(c)
+    return out
+
+
+_RESIDUAL_KINDS = frozenset({Kind.CITY, Kind.ZIP_CODE, Kind.DATE_OF_BIRTH, Kind.DATE,
+                             Kind.STREET_ADDRESS, Kind.PERSON_NAME})
+_RESIDUAL_CATEGORIES = frozenset(HipaaCategory) - {HipaaCategory.BIOMETRIC, HipaaCategory.PHOTO}
+
+
+@_builtin
+class ResidualIdentifiers(ComplianceCheck):
+    """Free text holds none of its own record's original identifier values."""
+
+    name = "residual-identifiers"
+    title = "No identifier left in free text"
+    needs_rows = True
+
+    def run(self, context: CheckContext) -> Check:
+        text = _text_columns(context)
+        if not text:
+            return self.result(True, "No column holds free text.", columns=[])
+        rows = context.source_rows()
+        if context.original is None or rows is None:
+            return self.result(
+                False, f"{len(text)} column(s) hold free text ({', '.join(text)}); the residual "
+                f"scan {_NEEDS_ORIGINAL}.", columns=text)
+        profile = context.original_profile
+        if profile is None:
+            if "original_profile" not in context.cache:
+                from anonlab.profiling import profile as make_profile
+
+                context.cache["original_profile"] = make_profile(context.original)
+            profile = context.cache["original_profile"]
+        identifiers = _identifier_columns(context, profile, text)
+        if not identifiers:
+            return self.result(True, "The original has no identifier column whose values the "
+                               "free text could hold.", columns=text)
+        result = residual_scan(context.original, context.frame, rows, text_columns=text,
+                               identifier_columns=identifiers)
+        if result.found:
+            listed = "; ".join(
+                f"{t}: " + ", ".join(f"{n:,} record(s) hold their own {c}"
+                                     for c, n in found.items())
+                for t, found in result.found.items()
+            )
+            return self.result(
+                False, f"The residual scan found the records' own identifiers in free text "
+                f"({listed}). Scrub the text with the record's identifier columns as context "
+                "(Scrub(context=[...])), or drop it.", columns=text, **_figures(result))
+        return self.result(
+            True, f"The residual scan looked for each record's own values of "
+            f"{len(identifiers)} identifier column(s) in {len(text)} free-text column(s) of "
+            f"{result.records:,} records and found none.", columns=text, **_figures(result))

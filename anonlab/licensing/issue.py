@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 ATTACK_CHECKS = ("replay", "irreversibility", "cross-release", "row-order", "linkage",
-                 "singling-out", "linkability", "inference")
+                 "singling-out", "linkability", "inference", "residual-identifiers")
 """The checks that attack the release; the license lists their outcomes under
 ``anonymization.attacks`` (their figures are in ``anonymization.checks``)."""
 

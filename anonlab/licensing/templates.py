@@ -371,7 +371,7 @@ _INTERNAL = {"singling-out": 0.2, "linkability": 0.3, "inference": 0.5}
 """The same for controlled internal use (the cell-size-of-five threshold, 0.2)."""
 
 _ATTACKS = ("replay", "cross-release", "row-order", "linkage", "singling-out", "linkability",
-            "inference")
+            "inference", "residual-identifiers")
 """Attack checks every built-in template requires (:mod:`anonlab.licensing.attacks`)."""
 
 BUILTIN_TEMPLATES: tuple[Template, ...] = (

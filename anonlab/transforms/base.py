@@ -92,6 +92,9 @@ class Context:
         random key of the attacker's own (the replay attack of :mod:`anonlab.evidence.replay`).
     hidden : tuple of str
         Columns the caller carries through the plan that are not part of the data.
+    originals : dict
+        For each column some step :meth:`~Transform.reads`, the hidden column holding its
+        values as they were before the recipe ran (a recipe's plan snapshots them).
     """
 
     schema: pl.Schema
@@ -103,6 +106,7 @@ class Context:
     occurrence: int = 0
     attacker: bool = False
     hidden: tuple[str, ...] = ()
+    originals: dict[str, str] = field(default_factory=dict)
     _keys: dict[int, bytes] = field(default_factory=dict, repr=False)
     _fresh: bytes | None = field(default=None, repr=False)
 
@@ -238,6 +242,11 @@ class Transform:
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         """Apply to ``column`` of ``lf``; row transforms replace the column with :meth:`expr`."""
         return lf.with_columns(self.expr(column, ctx).alias(column))
+
+    def reads(self) -> tuple[str, ...]:
+        """Other columns whose values, as they were before the recipe ran, the step reads
+        (:class:`~anonlab.transforms.Scrub` reads the record's identifier columns)."""
+        return ()
 
     def tolerance(self, column: str, dtype: pl.DataType) -> float:
         """For ``linkage = "tolerance"``: how far (in the column's units, days for dates) an

@@ -13,10 +13,10 @@ import anonlab
 from anonlab.evidence.release import make_release
 from anonlab.licensing import check_compliance
 from anonlab.licensing import template as lookup
-from anonlab.transforms import Generalize
+from anonlab.transforms import Drop, Generalize, Scrub
 
 ATTACKS = ("replay", "cross-release", "row-order", "linkage", "singling-out", "linkability",
-           "inference")
+           "inference", "residual-identifiers")
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +115,44 @@ def test_too_few_records_for_a_control_sample(raw: pl.DataFrame,
     checks = _result(strict, small, recipe)
     assert not checks["singling-out"].passed and "too few" in checks["singling-out"].detail
     assert checks["linkability"].passed and "too few" in checks["linkability"].detail
+
+
+@pytest.fixture(scope="module")
+def noted() -> pl.DataFrame:
+    """Patients whose notes name them, as issue 12 found them (2,000 of 2,000 kept the name)."""
+    df = anonlab.datasets.patients(600, seed=21).select("name", "phone", "mrn", "sex", "note")
+    return df.with_columns(note=pl.concat_str([
+        pl.col("name"), pl.lit(" was admitted; contact "),
+        pl.col("phone").str.replace_all(r"\D", ""), pl.lit(". "), pl.col("note")]))
+
+
+def _residual(raw: pl.DataFrame, scrub: Scrub, tid: str = "hipaa-safe-harbor") -> Any:
+    recipe = (anonlab.Recipe().then("name", Drop()).then("phone", Drop()).then("mrn", Drop())
+              .then("note", scrub))
+    release, rows = make_release(raw, recipe, "release:notes")
+    out = check_compliance(tid, frame=release, recipe=recipe, original=raw, rows=rows,
+                           scope="release:notes")
+    return {c.name: c for c in out.checks}["residual-identifiers"]
+
+
+def test_residue_in_free_text_is_refused_naming_column_and_count(noted: pl.DataFrame) -> None:
+    check = _residual(noted, Scrub(kinds=("email", "url")))  # the old scrubber's reach
+    assert not check.passed
+    assert check.evidence["found"] == {"note": {"name": 600, "phone": 600}}
+    assert "note: 600 record(s) hold their own name" in check.detail
+    names = noted.get_column("name").to_list()
+    assert not any(n in check.detail or n.split()[1] in str(check.evidence) for n in names)
+
+
+@pytest.mark.parametrize("tid", ["hipaa-safe-harbor", "gdpr-anonymous"])
+def test_scrubbed_text_passes_the_residual_scan(noted: pl.DataFrame, tid: str) -> None:
+    check = _residual(noted, Scrub(context=("name", "phone", "mrn")), tid)
+    assert check.passed, check.detail
+    assert check.evidence["scanned"] == {"note": ["name", "phone", "mrn"]}
+
+
+def test_residual_scan_needs_the_original(noted: pl.DataFrame) -> None:
+    recipe = anonlab.Recipe().then("name", Drop()).then("note", Scrub())
+    out = check_compliance("hipaa-safe-harbor", frame=recipe.apply(noted), recipe=recipe)
+    check = {c.name: c for c in out.checks}["residual-identifiers"]
+    assert not check.passed and "nothing was proven" in check.detail

@@ -193,7 +193,8 @@ def test_gdpr_anonymous_fails_with_a_keyed_hash(releases, raw, raw_profile):
     # the recipe removes records: a preview cannot tell which original record each row is,
     # so the attacks that need that wait for the export, which knows
     assert set(result.deferred) == {"cross-release", "row-order", "replay", "linkage",
-                                    "singling-out", "linkability", "inference"}
+                                    "singling-out", "linkability", "inference",
+                                    "residual-identifiers"}
     assert failed["pseudonymisation"].evidence["claimed_status"] is None
     assert "email" in failed["pseudonymisation"].detail
     assert result.status == "identifiable"
