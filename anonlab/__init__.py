@@ -6,7 +6,7 @@ The public API lives here; everything else is private unless documented. Start w
 :mod:`anonlab.datasets`.
 """
 
-from anonlab import datasets, licensing, risk, transforms
+from anonlab import datasets, licensing, risk, text, transforms
 from anonlab._version import __version__
 from anonlab.bundle import (
     AuditLog,
@@ -135,6 +135,7 @@ __all__ = [
     "read",
     "risk",
     "suggest_recipe",
+    "text",
     "transforms",
     "verify",
 ]

@@ -72,6 +72,7 @@ EXPECTED = [
     "read",
     "risk",
     "suggest_recipe",
+    "text",
     "transforms",
     "verify",
 ]

@@ -103,12 +103,11 @@ def context_values(values: Iterable[object]) -> list[Needle]:
         if kind in ("phone", "ssn", "zip", "mrn") and len(digits) >= _DIGITS_MIN:
             out.append(Needle(kind, digits=digits))
         out.append(Needle(kind, text=text))
-        if kind in ("name", "address", "mrn"):
+        if kind in ("name", "address"):
             for part in _PART.findall(text):
                 if len(part) >= 2 and part.lower() not in _SKIP_PARTS:
                     common = part.lower() in COMMON_WORDS
-                    out.append(Needle(kind if kind != "mrn" else "name", text=part,
-                                      capitalized=common))
+                    out.append(Needle(kind, text=part, capitalized=common))
             for number in re.findall(r"\d+", text):
                 if len(number) >= 3 and kind == "address":
                     out.append(Needle("address", digits=number))

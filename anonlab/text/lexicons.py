@@ -85,6 +85,8 @@ COMMON_WORDS: frozenset[str] = frozenset(
     us use very vine visit wait walk wall ward warm wash watch water way we wear weather wednesday
     week weight well were west what when where which white who whole why wide wild will win wind
     window winter wise with within wolf wood word work worth would year yes yet you young your
+    rash driver visiting service services amber clinic center centre hospital nursing kaiser
+    permanente shield keepers comfort
     """)
 )
 """Ordinary English and clinical words that are also in the Census name lists."""

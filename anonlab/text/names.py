@@ -37,8 +37,8 @@ _RELATION = re.compile(
     r"|stepson|stepdaughter|stepmother|stepfather|child|children|kids?|relative|proxy|surrogate"
     r"|colleague|employer|coworker|co-worker|landlord|physician|doctor|dr|nurse|pcp|provider"
     r"|cardiologist|oncologist|surgeon|therapist|pharmacist|resident|attending|fellow|intern"
-    r"|specialist|clinician|counselor|worker|chaplain|interpreter|named|called|per|by|with|to"
-    r"|from|and|or|contact|contacted|spoke|speak|paged|page|notified|informed|seen|cc|signed"
+    r"|specialist|clinician|counselor|worker|chaplain|interpreter|named|called|per|by|with"
+    r"|contact|contacted|spoke|speak|paged|page|notified|informed|seen|cc|signed"
     r"|dictated|attn|patient|pt|mr|mrs|ms|miss|dear|hi|hello)\b[,:]?\s+(?:is\s+|was\s+|named\s+)?$",
     re.IGNORECASE,
 )
@@ -53,6 +53,16 @@ _CREDENTIAL = re.compile(
     r"^,?\s+(?:MD|M\.D\.|DO|D\.O\.|RN|R\.N\.|NP|PA|PA-C|PhD|LPN|CNA|PharmD|MSW|LCSW|DDS|DPM|OD"
     r"|APRN|CRNA|FNP|DNP|MPH|MBBS|FACC|FACP)\b"
 )
+_AFTER_NAME = re.compile(
+    r"^(?:['\u2019]s\s+(?:son|daughter|wife|husband|mother|father|brother|sister|spouse|partner"
+    r"|friend|neighbou?r|caregiver|niece|nephew|aunt|uncle|cousin|grandson|granddaughter"
+    r"|grandmother|grandfather|guardian|child|children|family|home|phone|cell|number)\b"
+    r"|\s+(?:is|was)\s+an?\s+\d|,\s+(?:aged?\s+)?\d{1,3}\b|\s+\((?:DOB|age|aged|\d{1,3}\s*(?:yo|y/o|years?|[FM])\b)"
+    r"|\s+can\s+be\s+reached|\s+(?:reports|reported|states|stated|says|said|denies|endorses"
+    r"|agrees|agreed|called|visited|presents|presented|was\s+evaluated|was\s+seen)\b)"
+)
+"""What follows a name and not an ordinary word: "Hope's daughter", "Ivy is a 43 yo", "Rich,
+aged 64", "Rose can be reached"."""
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n]\s*|[\"(]\s*|^\s*[-*\u2022]\s*)$")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _SHORT = 2
@@ -137,6 +147,10 @@ def _name_in_run(
         return (start, end) if _TITLE.search(before) else None
     if _TITLE.search(before) or _CREDENTIAL.match(after):
         return start, end
+    if (all(_NAME_SHAPE.fullmatch(b) for b in bare) and any(_is_name(b) for b in bare)
+            and _AFTER_NAME.match(text[run[-1][1] - (2 if _POSSESSIVE.search(last_word) else 0):
+                                       run[-1][1] + 24])):
+        return start, end
     if _STRONG_RELATION.search(before):
         return start, end
     names = [_is_name(b) for b in bare]
@@ -147,11 +161,16 @@ def _name_in_run(
         return start, end  # a given name and a surname the lexicon does not know
     if len(run) >= 2 and all(names) and not any(w in COMMON_WORDS for w in lowered):
         return start, end
-    if _RELATION.search(before) and any(names) and not all(w in COMMON_WORDS for w in lowered):
+    if _RELATION.search(before) and any(
+        names[k] and lowered[k] not in COMMON_WORDS for k in range(len(run))
+    ):
         return start, end
-    # "GARCIA, Maria"
+    # "GARCIA, Maria", "King, Betty"
     comma = re.match(r"^,\s*([A-Z][a-z]+)\b", text[end:end + 30])
-    if comma and bare[-1].isupper() and _is_surname(bare[-1]) and _is_given(comma.group(1)):
+    if comma and _is_surname(bare[-1]) and _is_given(comma.group(1)) and (
+        bare[-1].isupper() or not (lowered[-1] in COMMON_WORDS
+                                   and comma.group(1).lower() in COMMON_WORDS)
+    ):
         return start, end + comma.end()
     if not single:
         return None
@@ -159,7 +178,7 @@ def _name_in_run(
     singles = [
         k for k, b in enumerate(bare)
         if names[k] and lowered[k] not in COMMON_WORDS and len(b) > _SHORT
-        and (b[0].isupper() and (b[1:].islower() or (b.isupper() and _rank(b) <= 5_000)))
+        and _NAME_SHAPE.fullmatch(b) and not b.isupper()
     ]
     if singles and singles[0] == 0 and _sentence_start(text, start) and not (
         _is_given(bare[0]) or _rank(bare[0]) <= _FREQUENT

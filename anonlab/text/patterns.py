@@ -70,7 +70,8 @@ _DATE = "|".join(
         rf"\b{_NUM_DAY}[-\s]{_MONTH}[-\s](?:{_YEAR}|\d{{2}})\b",
         rf"\b{_MONTH}\.?,?\s+(?:of\s+)?{_YEAR}\b",
         r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b",
-        rf"(?<![\d/.])(?<!pain\s)(?<!pain:\s)(?<!score\s)(?<!bp\s)"
+        rf"(?<![\d/.-])\b{_NUM_MONTH}[/-]{_YEAR}\b(?![/.-]\d)",
+        rf"(?<![\d/.])(?<!pain\s)(?<!pain:\s)(?<!score\s)(?<!bp\s)(?<!strength\s)(?<!to\s)"
         rf"\b{_NUM_MONTH}/{_NUM_DAY}\b(?![/\d]){_NOT_FRACTION}",
         rf"\b{_WEEKDAY}\s+(?:the\s+)?{_DAY}\b",
     )
@@ -127,12 +128,13 @@ _SUFFIX = (
 _UNIT = r"(?:apt|apartment|suite|ste|unit|fl|floor|rm|room|bldg|building|#)"
 _ADDRESS = "|".join(
     (
-        r"\b\d{1,6}[a-z]?(?:-\d{1,4})?\s+(?:(?:[nsew]|north|south|east|west)\.?\s+)?"
-        r"(?:(?:[a-z][a-z'.-]*|\d+(?:st|nd|rd|th))\s+){0,3}" + _SUFFIX + r"\b\.?"
-        r"(?:\s+(?:[nsew]{1,2})\b\.?)?"
-        r"(?:,?\s+" + _UNIT + r"\.?\s*#?\s*[a-z0-9-]+\b)?",
-        r"\bp\.?\s?o\.?\s+box\s+\d+\b",
-        r"(?<=\s)(?:apt|apartment|suite|ste|unit|#)\.?\s*#?\s*\d+[a-z]?\b(?=,)",
+        # street words are capitalized (or numbered, "5th"): "2 days. Referred by Dr." is prose
+        r"\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?\s+(?:(?i:[nsew]|north|south|east|west)\.?\s+)?"
+        r"(?:(?:[A-Z][A-Za-z'-]*\.?|\d+(?i:st|nd|rd|th))\s+){0,4}(?i:" + _SUFFIX + r")\b\.?"
+        r"(?:\s+(?:[NSEW]{1,2})\b\.?)?"
+        r"(?:,?\s+(?i:" + _UNIT + r")\.?\s*#?\s*[A-Za-z0-9-]+\b)?",
+        r"\b(?i:p\.?\s?o\.?\s+box)\s+\d+\b",
+        r"(?<=\s)(?i:apt|apartment|suite|ste|unit|#)\.?\s*#?\s*\d+[A-Za-z]?\b(?=,)",
     )
 )
 _ZIP = r"(?<![\w$.,/-])\d{5}(?:-\d{4})?\b(?![.,]\d)(?!\s*(?:mg|mcg|ml|units?|cells|/))"
@@ -159,7 +161,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "age": re.compile(_AGE, re.IGNORECASE),
     "ssn": re.compile(_SSN),
     "phone": re.compile(_PHONE),
-    "address": re.compile(_ADDRESS, re.IGNORECASE),
+    "address": re.compile(_ADDRESS),
     "zip": re.compile(_ZIP),
     "mrn": re.compile(_MRN),
 }

@@ -49,7 +49,10 @@ def _pattern_spans(text: str, kinds: frozenset[str]) -> list[tuple[int, int, str
             start, end = m.span()
             for group, value in m.groupdict().items():
                 if value is not None and group.startswith("id"):
-                    start, end = m.span(group)
+                    # "MRN: 0048213" keeps its label; "MRN-0048213" is one code
+                    label = text[start:m.start(group)]
+                    if m.end(group) < end or any(ch.isspace() for ch in label):
+                        start, end = m.span(group)
                     break
             if end > start:
                 out.append((start, end, kind))
