@@ -136,6 +136,9 @@ for name in ("linkage", "singling-out", "linkability", "inference", "cross-relea
 #   release stays under and a release of the original records does not.
 # - **cross-release** makes the release another licensee would get from the same data and keys
 #   and joins the two on every token column: no more records may link than chance.
+# - **residual-identifiers** scans every free-text column for each record's own original
+#   identifiers (its name and each part of it, phone, e-mail, record number, address, dates);
+#   this recipe dropped the notes, so there is nothing to scan (tutorial 2 scrubs them instead).
 #
 # Two vendors, two releases: not one keyed token in common, because each release's tokens come
 # from a key derived for it alone (the license records its scope). Only a declared family of

@@ -194,10 +194,10 @@ def _spec(cls: type[Transform], f: dataclasses.Field[Any]) -> OptionSpec | None:
     if name == "key":
         return OptionSpec(name, "key", optional=op == "hash")
     if op == "scrub" and name == "kinds":
-        from anonlab.profiling.patterns import CONTAINED
+        from anonlab.text import KINDS
 
-        return OptionSpec(name, "kinds", choices=tuple(sorted(CONTAINED)))
-    if name in ("quasi_identifiers", "within"):
+        return OptionSpec(name, "kinds", choices=KINDS)
+    if name in ("quasi_identifiers", "within") or (op == "scrub" and name == "context"):
         return OptionSpec(name, "columns")
     if name == "by":
         return OptionSpec(name, "choice", choices=())  # filled with the frame's columns
