@@ -251,8 +251,26 @@ def _release_lines(release: Any) -> list[str]:
         steps = ", ".join(str(n) for n in sup.get("steps", ()))
         out.append(f"- Suppressed cells of `{_cell(sup['column'])}` (null or `*`, which match "
                    f"any value) come from step(s) {steps}{counted}.")
+    csv = release.get("csv")
+    if csv:
+        out.append(_csv_line(csv))
     for r in release.get("randomness", ()):
         out.append(f"- Step {r['step']} ({r['op']} on `{_cell(r['column'])}`) drew "
                    f"{_cell(r['randomness'])} randomness; the replay attack above could not "
                    "reproduce it.")
     return out
+
+
+def _csv_line(csv: Any) -> str:
+    """What ``data.csv`` holds in cells a spreadsheet would run as formulas."""
+    cells = int(csv.get("cells") or 0)
+    plural = "" if cells == 1 else "s"
+    counted = f"{cells:,} text cell{plural} or column name{plural}"
+    if csv.get("formula_cells") == "unchanged":
+        return (f"- `data.csv` was written without neutralizing formula cells, at the licensor's "
+                f"choice: {counted} start with = + - @, a tab or a carriage return, which a "
+                "spreadsheet may run as a formula. Open it as text, or read `data.parquet`.")
+    return (f"- CSV cells were neutralized against formula injection: in `data.csv`, {counted} "
+            "that a spreadsheet would run as a formula (starting with = + - @, a tab or a "
+            "carriage return) begin with an added `'`, which spreadsheets show as text; "
+            "`data.parquet` holds the values unchanged.")
