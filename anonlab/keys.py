@@ -241,6 +241,13 @@ def _not_a_path(ref: str, owner: str) -> str:
             "file (mode 0600) and pass 'file:PATH'.")
 
 
+def _exists(text: str) -> bool:
+    try:
+        return Path(text).expanduser().exists()
+    except (OSError, ValueError):
+        return False
+
+
 def check_key_ref(ref: Any, owner: str, name: str = "key") -> KeyRef:
     """Check the syntax of a key reference (without reading the key) and return it.
 
@@ -248,8 +255,9 @@ def check_key_ref(ref: Any, owner: str, name: str = "key") -> KeyRef:
     ------
     ParameterError
         Not a reference, or a reference holding what looks like the key itself
-        (``env:`` not followed by a variable name, ``file:`` followed by PEM text or line
-        breaks); the message never shows that text.
+        (``env:`` not followed by a variable name; ``file:`` followed by PEM text, line breaks,
+        or a run of hex or base64 that names no existing file); the message never shows that
+        text.
     """
     if isinstance(ref, Key):
         return ref
@@ -258,7 +266,10 @@ def check_key_ref(ref: Any, owner: str, name: str = "key") -> KeyRef:
             raise ParameterError(_not_a_variable(ref, owner))
         return ref
     if isinstance(ref, str) and ref.startswith("file:") and len(ref) > 5:
-        if _strong_key_material(ref[5:]):
+        text = ref[5:]
+        if _strong_key_material(text) or (
+                looks_like_key_material(text) and not _exists(text)):
+            # a reference is written into recipes, reprs and licenses: never one holding a key
             raise ParameterError(_not_a_path(ref, owner))
         return ref
     shown = "a str" if isinstance(ref, str) else type(ref).__name__

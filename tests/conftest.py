@@ -8,8 +8,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def private_keyring(tmp_path_factory: pytest.TempPathFactory,
-                    monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_keyring(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """``$ANONLAB_KEYRING`` points at an empty keyring of the test's own (created on first add)."""
     path = tmp_path_factory.mktemp("keyring") / "trusted_keys"
     monkeypatch.setenv("ANONLAB_KEYRING", str(path))

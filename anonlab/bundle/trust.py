@@ -152,8 +152,8 @@ class Keyring:
             return ""
         except OSError as exc:
             raise BundleError(f"Cannot read the keyring {shown}: {exc.strerror}.") from None
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise BundleError(f"The keyring {shown} is not a plain file.")
             if os.name == "posix" and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -161,7 +161,10 @@ class Keyring:
                     f"The keyring {shown} is writable by other users, who could make you trust "
                     f"their keys; it is not used. Run: chmod go-w {self._path}"
                 )
-            raw = fh.read(MAX_KEYRING_BYTES + 1)
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                raw = fh.read(MAX_KEYRING_BYTES + 1)
+        finally:
+            os.close(fd)
         if len(raw) > MAX_KEYRING_BYTES:
             raise BundleError(
                 f"The keyring {shown} is larger than {MAX_KEYRING_BYTES:,} bytes; it is not read."

@@ -133,10 +133,12 @@ def to_markdown(license: License) -> str:
         "with the licensor's Ed25519 key. Check it before use:",
         "", "```", "anonlab verify PATH --public-key KEY", "```", "",
         "where `PATH` is the bundle and `KEY` the licensor's public key, obtained from the "
-        "licensor by a channel you trust. Verification fails if any file was changed, added or "
-        "removed. `license.json` is written as canonical JSON (RFC 8785 style), so its hash is "
-        "stable; its ODRL 2.2 policy uses the anonlab profile "
-        "(`https://anonlab.dev/odrl/profile`).",
+        "licensor by a channel you trust (or add it once to your keyring with `anonlab trust "
+        "add KEY`, after which `anonlab verify PATH` and `anonlab open` use it). Verification "
+        "fails if any file was changed, added or removed, and `anonlab open` refuses a bundle "
+        "signed by a key you have not given or trusted. `license.json` is written as canonical "
+        "JSON (RFC 8785 style), so its hash is stable; its ODRL 2.2 policy uses the anonlab "
+        "profile (`https://anonlab.dev/odrl/profile`).",
         "", "## Precedence", "",
         "This text and `license.json` state the same terms. If they differ, this text prevails; "
         "`license.json` is its machine-readable encoding.",
