@@ -48,7 +48,18 @@ def fresh_name(taken: Iterable[str], base: str) -> str:
 
 
 def describe(value: Any) -> str:
-    """A short description of a value for an error message: its repr if small, else its type."""
+    """A short description of a value for an error message: its repr if small, else its type.
+
+    Text that may be a key (:func:`anonlab.keys.looks_like_key_material`) and bytes of key
+    length are described, never shown: a key passed where another parameter belongs must not
+    end up in a message.
+    """
+    from anonlab.keys import KEY_MIN_BYTES, looks_like_key_material
+
+    if isinstance(value, bytes | bytearray) and len(value) >= KEY_MIN_BYTES:
+        return f"a {type(value).__name__} of {len(value)} bytes (not shown)"
+    if isinstance(value, str) and looks_like_key_material(value):
+        return f"a str of {len(value)} characters that may be a key (not shown)"
     text = repr(value)
     if len(text) <= 40:
         return text
