@@ -32,8 +32,9 @@ figure, when the attack succeeds:
     exceed it; elsewhere the figures are recorded.
 
 ``residual-identifiers``
-    Every free-text column (scrubbed, flagged as holding identifiers, or prose) is scanned for
-    each record's own original identifier values (:mod:`anonlab.evidence.residual`, an
+    Every text column of the release (free text, short remarks, categoricals, lists of text;
+    not the identifier columns themselves, which the rule checks judge) is scanned for each
+    record's own original identifier values (:mod:`anonlab.evidence.residual`, an
     independent second look that shares no code with the scrubber): any residue fails, naming
     the column and the count, never the value.
 
@@ -375,36 +376,43 @@ class Inference(_Criterion):
 
 
 # -- free text -------------------------------------------------------------------------------------
-_PROSE_WORDS = 4
-"""Median words per value from which a text column is scanned as free text."""
+_UNIQUE = 0.95
+"""Share of distinct values from which an integral number column of 7 digits or more is taken
+for a code (a phone, an account) that free text must not hold, whatever the profile said."""
 
 
-def _text_columns(context: CheckContext) -> list[str]:
+def _stringlike(dtype: pl.DataType) -> bool:
+    if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum):
+        return True
+    return isinstance(dtype, pl.List | pl.Array) and _stringlike(dtype.inner)
+
+
+def _identifier_columns(context: CheckContext, profile: Profile) -> list[str]:
+    """The original columns whose values no record's released text may hold."""
     out = []
-    for c in context.frame.columns:
-        if context.frame.schema[c] != pl.String:
-            continue
-        scrubbed = any(s.transform.op == "scrub" for s in context.steps_for(c))
-        before = context.before(c)
-        flagged = before is not None and before.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS
-        sample = context.frame.get_column(c).drop_nulls().head(2_000)
-        words = sample.str.count_matches(r"\S+").median() if len(sample) else 0
-        if scrubbed or flagged or (isinstance(words, int | float) and words >= _PROSE_WORDS):
-            out.append(c)
-    return out
-
-
-def _identifier_columns(context: CheckContext, profile: Profile, text: list[str]) -> list[str]:
-    out = []
+    original = context.original
+    assert original is not None
     for column in profile:
         c = column.name
-        if c in text or column.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
+        if column.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
             continue
         if (column.kind in DIRECT_KINDS or column.kind in _RESIDUAL_KINDS
                 or column.role is ColumnRole.IDENTIFIER
-                or column.hipaa in _RESIDUAL_CATEGORIES):
+                or column.hipaa in _RESIDUAL_CATEGORIES
+                or _unique_code(original.get_column(c))):
             out.append(c)
     return out
+
+
+def _unique_code(s: pl.Series) -> bool:
+    """An integral number column of mostly distinct values of 7 digits or more."""
+    if not (s.dtype.is_numeric()) or s.dtype == pl.Boolean:
+        return False
+    values = s.drop_nulls().cast(pl.Float64)
+    values = values.filter(values.is_finite())
+    if len(values) < 2 or not (values == values.floor()).all():
+        return False
+    return bool(values.abs().min() >= 1e6 and values.n_unique() >= _UNIQUE * len(values))
 
 
 _RESIDUAL_KINDS = frozenset({Kind.CITY, Kind.ZIP_CODE, Kind.DATE_OF_BIRTH, Kind.DATE,
@@ -414,20 +422,20 @@ _RESIDUAL_CATEGORIES = frozenset(HipaaCategory) - {HipaaCategory.BIOMETRIC, Hipa
 
 @_builtin
 class ResidualIdentifiers(ComplianceCheck):
-    """Free text holds none of its own record's original identifier values."""
+    """No text column holds its own record's original identifier values."""
 
     name = "residual-identifiers"
     title = "No identifier left in free text"
     needs_rows = True
 
     def run(self, context: CheckContext) -> Check:
-        text = _text_columns(context)
+        text = [c for c in context.frame.columns if _stringlike(context.frame.schema[c])]
         if not text:
-            return self.result(True, "No column holds free text.", columns=[])
+            return self.result(True, "No column holds text.", columns=[])
         rows = context.source_rows()
         if context.original is None or rows is None:
             return self.result(
-                False, f"{len(text)} column(s) hold free text ({', '.join(text)}); the residual "
+                False, f"{len(text)} column(s) hold text ({', '.join(text)}); the residual "
                 f"scan {_NEEDS_ORIGINAL}.", columns=text)
         profile = context.original_profile
         if profile is None:
@@ -436,10 +444,13 @@ class ResidualIdentifiers(ComplianceCheck):
 
                 context.cache["original_profile"] = make_profile(context.original)
             profile = context.cache["original_profile"]
-        identifiers = _identifier_columns(context, profile, text)
-        if not identifiers:
-            return self.result(True, "The original has no identifier column whose values the "
-                               "free text could hold.", columns=text)
+        identifiers = _identifier_columns(context, profile)
+        # the identifier columns themselves (kept, generalized, coded) are the rule checks'
+        text = [c for c in text if c not in identifiers]
+        if not identifiers or not text:
+            why = ("the original has no identifier column whose values text could hold"
+                   if not identifiers else "every text column is an identifier column itself")
+            return self.result(True, f"Nothing to scan: {why}.", columns=text)
         result = residual_scan(context.original, context.frame, rows, text_columns=text,
                                identifier_columns=identifiers)
         if result.found:
@@ -449,10 +460,10 @@ class ResidualIdentifiers(ComplianceCheck):
                 for t, found in result.found.items()
             )
             return self.result(
-                False, f"The residual scan found the records' own identifiers in free text "
+                False, f"The residual scan found the records' own identifiers in text "
                 f"({listed}). Scrub the text with the record's identifier columns as context "
                 "(Scrub(context=[...])), or drop it.", columns=text, **_figures(result))
         return self.result(
             True, f"The residual scan looked for each record's own values of "
-            f"{len(identifiers)} identifier column(s) in {len(text)} free-text column(s) of "
+            f"{len(identifiers)} identifier column(s) in {len(text)} text column(s) of "
             f"{result.records:,} records and found none.", columns=text, **_figures(result))

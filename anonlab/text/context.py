@@ -18,7 +18,10 @@ for, and :func:`find_context` finds them:
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,8 +34,10 @@ _DIGITS_MIN = 4
 """Fewest digits a numeric value needs to be looked for (shorter numbers are too common)."""
 _LONG_DIGITS = 7
 """From this many digits, a value is found even inside a longer run of digits and separators."""
+_NATIONAL = 10
+_GLUED = 6
 _NUMBER_RUN = re.compile(r"\+?\d(?:[\d\s().\-/]{0,3}\d)*")
-_PART = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]|[A-Za-z]")
+_PART = re.compile(r"[^\W\d_]+")
 _SKIP_PARTS = frozenset(str.split(
     "apt apartment suite ste unit fl floor rm room bldg st street ave avenue rd road blvd dr "
     "drive ln lane way ct court pl place ter hwy sq trl box po jr sr ii iii iv mr mrs ms dr "
@@ -90,8 +95,32 @@ def context_values(values: Iterable[object]) -> list[Needle]:
             day = value.date() if isinstance(value, dt.datetime) else value
             out.extend(_date_needles(day))
             continue
-        out.extend(_needles(str(value).strip()))
+        if isinstance(value, float | decimal.Decimal) and math.isfinite(value) and (
+            value == int(value)
+        ):
+            value = int(value)  # a phone number read as a float (pandas, a NaN in the column)
+        out.extend(_needles(unicodedata.normalize("NFC", str(value).strip())))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One character without its accent, lower-cased, or itself lower-cased when that would
+    take more than one character (so offsets in the folded text are offsets in the text)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    plain = plain.lower().replace("ı", "i")
+    if len(plain) == 1:
+        return plain
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """``text`` accent- and case-folded character by character (same length as ``text``)."""
+    lower = text.lower()
+    if text.isascii():
+        return lower
+    return "".join(_fold_char(ch) for ch in text)
 
 
 @lru_cache(maxsize=4096)
@@ -114,12 +143,20 @@ def _needles(text: str) -> tuple[Needle, ...]:
             return tuple(out)
         if kind in ("phone", "ssn", "zip", "mrn") and len(digits) >= _DIGITS_MIN:
             out.append(Needle(kind, digits=digits))
-        out.append(Needle(kind, text=text))
+            if len(digits) > _NATIONAL:  # "+1 747 ...": notes write the national number
+                out.append(Needle(kind, digits=digits[-_NATIONAL:]))
+        out.append(Needle(kind, text=fold(text)))
         if kind in ("name", "address"):
-            for part in _PART.findall(text):
-                if len(part) >= 2 and part.lower() not in _SKIP_PARTS:
-                    common = part.lower() in COMMON_WORDS
+            parts = [p for p in _PART.findall(fold(text)) if len(p) >= 2]
+            for part in parts:
+                if part not in _SKIP_PARTS:
+                    common = part in COMMON_WORDS
                     out.append(Needle(kind, text=part, capitalized=common))
+                    if "ß" in part:
+                        out.append(Needle(kind, text=part.replace("ß", "ss"), capitalized=common))
+            glued = "".join(parts)
+            if kind == "name" and len(parts) > 1 and len(glued) >= _GLUED:
+                out.append(Needle(kind, text=glued))  # a portal user name, "faithrich"
             for number in re.findall(r"\d+", text):
                 if len(number) >= 3 and kind == "address":
                     out.append(Needle("address", digits=number))
@@ -137,7 +174,7 @@ def find_context(text: str, needles: list[Needle]) -> list[tuple[int, int, str]]
     if not needles or not text:
         return []
     spans: list[tuple[int, int, str]] = []
-    lowered = text.lower()
+    lowered = fold(text)
     runs: list[tuple[int, str, list[int]]] | None = None
     for needle in needles:
         if needle.text:
@@ -145,6 +182,10 @@ def find_context(text: str, needles: list[Needle]) -> list[tuple[int, int, str]]
             at = lowered.find(target)
             while at >= 0:
                 end = at + len(target)
+                if needle.kind == "name" and text[end:end + 1] in ("s", "S") and (
+                    end + 1 >= len(text) or not text[end + 1].isalnum()
+                ):
+                    end += 1  # "the Okonkwos"
                 if _word_bounded(text, at, end) and (
                     not needle.capitalized or text[at].isupper()
                 ):
@@ -155,7 +196,8 @@ def find_context(text: str, needles: list[Needle]) -> list[tuple[int, int, str]]
                 runs = []
                 for m in _NUMBER_RUN.finditer(text):
                     positions = [m.start() + k for k, ch in enumerate(m.group(0)) if ch.isdigit()]
-                    runs.append((m.start(), "".join(text[p] for p in positions), positions))
+                    number = "".join(str(unicodedata.digit(text[p], 0)) for p in positions)
+                    runs.append((m.start(), number, positions))
             for _, digits, positions in runs:
                 at = digits.find(needle.digits)
                 while at >= 0:

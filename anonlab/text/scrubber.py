@@ -12,6 +12,7 @@ record's context columns beside it; it is what :class:`anonlab.transforms.Scrub`
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -144,6 +145,7 @@ def scrub_text(
 ) -> str:
     """``text`` with every identifier of :func:`find_identifiers` replaced by ``placeholder``
     (``{kind}`` in it becomes the kind in capitals)."""
+    text = unicodedata.normalize("NFC", text)  # "e" + combining accent is one letter
     spans = find_identifiers(text, context, kinds=kinds)
     if not spans:
         return text

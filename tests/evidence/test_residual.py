@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import polars as pl
+import pytest
 
 from anonlab.evidence.residual import residual_scan
 
@@ -46,3 +48,49 @@ def test_rows_pair_each_release_row_with_its_own_record() -> None:
 def test_phone_found_whatever_its_separators() -> None:
     assert scan(["(415)555 2671", "", ""]).found == {"note": {"phone": 1}}
     assert scan(["415-555", "", ""]).passed  # a part of a number is not the number
+
+
+def one(value: object, text: str, dtype: pl.DataType | None = None) -> bool:
+    original = pl.DataFrame({"v": [value]}, schema={"v": dtype} if dtype else None)
+    release = pl.DataFrame({"t": [text]})
+    return bool(residual_scan(original, release, np.arange(1), text_columns=["t"],
+                              identifier_columns=["v"]).found)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("Ann Smith-Jones", "Smith-Jones stable"),
+        ("Sean O'Brien", "O\u2019Brien stable"),
+        ("İbrahim Yılmaz", "IBRAHIM YILMAZ seen"),
+        ("Klaus Strauß", "STRAUSS stable"),
+        ("José Núñez", "Nunez reports pain"),
+        ("Zoë Lefèvre", unicodedata.normalize("NFD", "Lefèvre was seen")),
+        ("+1 747-327-0758", "call back at 747 327 07 58"),
+        ("747-327-0758", "call ７４７-３２７-０７５８"),
+        ("90063-1234", "zip 90063"),
+        ("MRN-0048213", "MRN 48213"),
+        ("Faith Rich", "portal user faithrich"),
+        ("Faith Rich", "F A I T H R I C H"),
+        ("Chidi Okonkwo", "The Okonkwos visited"),
+        ("Maria de la Cruz y Fernandez Garcia", "Garcia stable"),
+        (dt.date(1946, 4, 26), "seen 26 Apr 1946"),
+        (dt.date(1946, 4, 26), "DOB 4/26/46"),
+        ("1946-04-26", "DOB 04/26/1946"),
+    ],
+)
+def test_written_forms_of_the_records_own_values(value: object, text: str) -> None:
+    assert one(value, text)
+
+
+def test_numbers_stored_as_floats_and_times() -> None:
+    assert one(7473270758.0, "call 747 327 07 58", pl.Float64)
+    assert not one(dt.time(10, 30), "at 10:30")  # a time of day is nobody's identifier
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("747-327-0758", "area code 747 only"), ("Will Brown", "we will call"),
+    ("Faith Rich", "rich in faith"), (dt.date(1946, 4, 26), "born in 1946"),
+])
+def test_what_is_not_the_value(value: object, text: str) -> None:
+    assert not one(value, text)
