@@ -526,7 +526,14 @@ class Recipe:
                 step.transform.check_input(step.column, schema[step.column])
             ctx.schema = schema
             lf = step.transform.apply(lf, column, ctx)
-            schema = lf.collect_schema()
+            # the schema each step leaves is derived from the step alone where it can be:
+            # collecting the schema of the growing plan after every step made a recipe of n
+            # steps cost O(n^2) (issue 13); frame steps that cannot say collect it
+            after = step.transform.schema_after(schema, column, ctx)
+            if after is None:
+                after = lf.collect_schema()
+            if after != schema:  # else the same object stays, and so does its empty frame
+                schema = after
         if record is not None:
             lf = lf.drop(record)
         if originals:
