@@ -12,7 +12,10 @@ Four checks, each failing with the columns (never the values) that break it:
     profile detects nothing any more (free text scrubbed). A keyed hash or pseudonym of an
     identifier is a code *derived from* information about the individual, which 164.514(c)
     excludes, so it fails; so does a mask that keeps part of the value. Without a recipe a
-    column of unique codes fails as category (R), since nothing shows that it is random.
+    column of unique codes fails as category (R), since nothing shows that it is random. A
+    column the checks cannot see into fails closed unless the recipe removes it: binary content
+    (a photograph, a biometric template), and nested values (structs, lists), whose dates, ages
+    and ZIP codes the other three checks, which read flat columns, would miss.
 ``safe-harbor-dates``
     No date more precise than a year (164.514(b)(2)(i)(C)): a Date or Datetime column fails
     unless every value is January 1st at midnight (dates generalized to their year), and a
@@ -112,6 +115,12 @@ class SafeHarborIdentifiers(ComplianceCheck):
                     why = f"still holds {now.hipaa}"
                 failing[c] = why
                 categories[c] = str(now.hipaa)
+        for c in context.frame.columns:
+            if c not in failing and context.code(c) != "removed":
+                why = _unclassified(context, c)
+                if why is not None:  # a column the checks cannot see into fails closed
+                    failing[c] = why
+                    categories[c] = str(context.profile[c].hipaa or "unclassified")
         evidence = {"failing": {c: categories[c] for c in failing},
                     "columns_checked": context.frame.width}
         if failing:
@@ -124,6 +133,20 @@ class SafeHarborIdentifiers(ComplianceCheck):
             )
         return self.result(True, "No column holds any of the 18 Safe Harbor identifiers.",
                            **evidence)
+
+
+def _unclassified(context: CheckContext, column: str) -> str | None:
+    """Why Safe Harbor cannot be established for a column the checks cannot see into: binary
+    content or unexamined parts (:meth:`CheckContext.unexamined`), or any nested values, whose
+    dates, ages and ZIP codes the date, age and ZIP checks (which read flat columns) would miss.
+    """
+    why = context.unexamined(column)
+    if why is not None:
+        return why
+    if context.frame.schema[column].is_nested():
+        return ("holds nested values, whose dates, ages and ZIP codes the Safe Harbor checks "
+                "cannot see; flatten it (one column per field) or drop it")
+    return None
 
 
 def date_precision(s: pl.Series) -> str | None:
