@@ -35,7 +35,7 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     import anonlab
     from anonlab.io import scan
 
-    lf = scan(args.input, separator=args.separator)
+    lf = scan(args.input, separator=args.separator, dtypes=args.schema)
     prof = anonlab.profile(lf, sample=args.sample, detection_rows=args.detection_rows)
     if args.json:
         print(json.dumps(prof.to_dict(), indent=2))
@@ -55,7 +55,7 @@ def _cmd_risk(args: argparse.Namespace) -> int:
     import anonlab
     from anonlab.io import read
 
-    frame = read(args.input, separator=args.separator)
+    frame = read(args.input, separator=args.separator, dtypes=args.schema)
     population = read(args.population) if args.population else None
     report = anonlab.assess_risk(
         frame,
@@ -95,7 +95,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     import anonlab
     from anonlab.io import scan
 
-    prof = anonlab.profile(scan(args.input, separator=args.separator))
+    prof = anonlab.profile(scan(args.input, separator=args.separator, dtypes=args.schema))
     recipe = anonlab.suggest_recipe(prof, key=args.key, k=args.k)
     if args.output:
         out = Path(args.output)
@@ -119,7 +119,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     output_format(out)  # fail on a bad extension before any work
     if Path(args.input).resolve() == out.resolve():
         raise ParameterError("The output file must differ from the input file.")
-    lf = scan(args.input, separator=args.separator)
+    lf = scan(args.input, separator=args.separator, dtypes=args.schema)
     side: dict[str, pl.DataFrame] = {}
     query = recipe.apply_lazy(lf, side_outputs=side)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
@@ -272,6 +272,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_schema_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--schema`` option of the commands that read a CSV file."""
+    parser.add_argument(
+        "--schema", metavar="NAME=TYPE,...",
+        help="types of CSV columns, e.g. 'zip=str,age=int' (str, int, float, bool, date, "
+             "datetime); other columns are guessed from the first 10,000 rows and checked "
+             "against every row")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="anonlab",
@@ -283,6 +292,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profile", help="profile a table file and print what identifies people")
     p.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
     p.add_argument("--separator", help="CSV separator (detected among , ; tab | when omitted)")
+    add_schema_argument(p)
     p.add_argument("--sample", type=int, help="profile a random sample of this many rows")
     p.add_argument("--detection-rows", type=int, default=10_000,
                    help="rows examined by identifier detection (default 10,000)")
@@ -293,6 +303,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
     s.add_argument("-o", "--output", help="recipe file to write (.yaml or .json); else stdout")
     s.add_argument("--separator", help="CSV separator (detected when omitted)")
+    add_schema_argument(s)
     s.add_argument("--key", default="env:ANONLAB_KEY",
                    help="key reference for hash steps (default env:ANONLAB_KEY)")
     s.add_argument("--k", type=int, default=5, help="k-anonymity target (default 5)")
@@ -304,6 +315,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", required=True,
                    help="output file; its extension picks the format")
     a.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    add_schema_argument(a)
     a.add_argument("--output-separator", help="output CSV separator (default , or tab for .tsv)")
     a.add_argument("--lookup-dir", help="folder for side tables such as pseudonym lookups")
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -321,6 +333,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--sampling-fraction", type=float,
                    help="share of the population in the file (adds uniqueness estimates)")
     r.add_argument("--separator", help="CSV separator (detected when omitted)")
+    add_schema_argument(r)
     r.add_argument("--json", action="store_true", help="print every number as JSON")
     r.add_argument("--fail-on-targets", action="store_true",
                    help="exit with status 3 when a target is not met (for pipelines)")

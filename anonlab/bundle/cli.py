@@ -61,7 +61,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from anonlab.io import read
 
     recipe = _read_recipe(args.recipe)
-    original = read(args.input, separator=args.separator)
+    original = read(args.input, separator=args.separator, dtypes=args.schema)
     terms: dict[str, Any] = {"licensee": args.licensee}
     if args.licensor:
         terms["licensor"] = args.licensor
@@ -211,6 +211,8 @@ def _cmd_license_show(args: argparse.Namespace) -> int:
 def add_parsers(subparsers: Any) -> None:
     """Add ``keygen``, ``export``, ``verify``, ``open``, ``audit`` and ``license`` to the
     ``anonlab`` parser's subparsers (the object ``add_subparsers`` returned)."""
+    from anonlab.cli import add_schema_argument
+
     k = subparsers.add_parser("keygen", help="create an Ed25519 key pair for signing bundles")
     k.add_argument("prefix", help="writes PREFIX.key (private) and PREFIX.pub")
     k.set_defaults(func=_cmd_keygen)
@@ -236,6 +238,7 @@ def add_parsers(subparsers: Any) -> None:
     e.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
     e.add_argument("--audit-log", help="also log the export in this audit log")
     e.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    add_schema_argument(e)
     e.add_argument("--linkable-family", metavar="NAME", help="key the tokens to this named "
                    "family of releases, which can then be joined (stated in the license)")
     e.add_argument("--keep-row-order", metavar="REASON", help="keep the original row order "
