@@ -10,7 +10,10 @@ from typing import Any
 
 from anonlab.errors import ParameterError
 
-__all__ = ["check_int", "check_one_of", "describe", "dtype_name", "fresh_name"]
+__all__ = ["INT64_MAX", "check_int", "check_one_of", "describe", "dtype_name", "fresh_name"]
+
+INT64_MAX = 2**63 - 1
+"""The largest int a parameter may be (polars and numpy hold 64-bit integers)."""
 
 
 def dtype_name(dtype: Any) -> str:
@@ -64,9 +67,21 @@ def check_int(
     max_value: int | None = None,
     allow_none: bool = False,
 ) -> int | None:
-    """Check that ``value`` is an int (not a bool) within bounds and return it."""
+    """Check that ``value`` is an int (not a bool) within bounds and return it.
+
+    Whatever the bounds, the int must fit in 64 bits (:data:`INT64_MAX`): every count, length
+    and seed goes to polars or numpy, which hold 64-bit integers, and a larger one would fail
+    there with an overflow instead of here with the parameter's name.
+    """
     if value is None and allow_none:
         return None
+    if (isinstance(value, int) and not isinstance(value, bool)
+            and not -INT64_MAX - 1 <= value <= INT64_MAX):
+        digits = len(str(abs(value)))
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be an int that fits in 64 bits (at most "
+            f"{INT64_MAX:,} in size). Got an int of {digits} digits instead."
+        )
     bounds = []
     if min_value is not None:
         bounds.append(f">= {min_value}")

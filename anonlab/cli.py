@@ -26,7 +26,7 @@ from typing import Any
 
 from anonlab._files import write_atomic
 from anonlab._version import __version__
-from anonlab.errors import AnonlabError, ParameterError
+from anonlab.errors import AnonlabError, ParameterError, strip_polars_context
 
 __all__ = ["main"]
 
@@ -366,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (AnonlabError, OSError) as exc:
-        print(f"anonlab: error: {exc}", file=sys.stderr)
+        print(f"anonlab: error: {strip_polars_context(exc)}", file=sys.stderr)
         return 1
     except pl.exceptions.PolarsError as exc:
         # polars messages can quote cell values; print the reason without them

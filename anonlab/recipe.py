@@ -45,7 +45,13 @@ import polars as pl
 
 from anonlab._plaintext import dump_yaml, load_json, load_yaml
 from anonlab._validation import check_int, fresh_name
-from anonlab.errors import ColumnNotFoundError, ParameterError, RecipeError
+from anonlab.errors import (
+    AnonlabError,
+    ColumnNotFoundError,
+    ParameterError,
+    RecipeError,
+    strip_polars_context,
+)
 from anonlab.frames import FrameKind, ingest, restore
 from anonlab.keys import Key
 from anonlab.randomness import record_fingerprint
@@ -424,7 +430,10 @@ class Recipe:
         lf = self.plan(lf, side_outputs, hidden=(row,) if track_rows else (), release=release)
         if origin.kind is FrameKind.LAZY:
             return restore(lf, origin)
-        result = lf.collect()
+        try:
+            result = lf.collect()
+        except AnonlabError as exc:  # a check inside the query (a value out of range)
+            raise strip_polars_context(exc) from None
         rows = None
         if track_rows:
             rows = result.get_column(row).to_numpy()
