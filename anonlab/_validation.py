@@ -51,7 +51,12 @@ def fresh_name(taken: Iterable[str], base: str) -> str:
 
 
 def describe(value: Any) -> str:
-    """A short description of a value for an error message: its repr if small, else its type."""
+    """A short description of a value for an error message: its repr if small, else its type.
+
+    A large container is described by its type without being formatted at all (formatting a
+    structure of a billion shared items would take hours)."""
+    if isinstance(value, list | tuple | dict | set | frozenset | str | bytes) and len(value) > 40:
+        return f"a {type(value).__name__}"
     text = repr(value)
     if len(text) <= 40:
         return text

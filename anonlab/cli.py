@@ -75,12 +75,14 @@ def _cmd_risk(args: argparse.Namespace) -> int:
 
 
 def _read_recipe(path: str) -> Any:
+    from anonlab._files import TEXT_MAX_BYTES, read_bounded
+    from anonlab.errors import RecipeError
     from anonlab.recipe import Recipe
 
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise FileNotFoundError(f"No such file: {path!r}")
-    text = file.read_text(encoding="utf-8")
+    text = read_bounded(file, TEXT_MAX_BYTES, "recipe file", RecipeError)
     if file.suffix.lower() == ".json":
         return Recipe.from_json(text)
     return Recipe.from_yaml(text)

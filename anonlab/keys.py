@@ -23,6 +23,7 @@ import secrets
 from pathlib import Path
 from typing import Any, NoReturn
 
+from anonlab._files import KEY_MAX_BYTES, read_bounded
 from anonlab.errors import ParameterError, SecretKeyError
 
 __all__ = ["KEY_MIN_BYTES", "Key", "KeyRef", "check_key_ref", "describe_key_ref", "resolve_key"]
@@ -151,7 +152,8 @@ def resolve_key(ref: KeyRef) -> bytes:
     else:
         path = Path(ref[5:]).expanduser()
         try:
-            raw = path.read_bytes().rstrip()
+            raw = read_bounded(path, KEY_MAX_BYTES, "key file", SecretKeyError,
+                               shown="of the 'file:' key reference").rstrip()
         except FileNotFoundError:
             raise SecretKeyError(
                 f"The key file {str(path)!r} (key={ref!r}) does not exist."

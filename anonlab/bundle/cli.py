@@ -37,12 +37,14 @@ __all__ = ["add_parsers"]
 
 
 def _read_recipe(path: str) -> Any:
+    from anonlab._files import TEXT_MAX_BYTES, read_bounded
+    from anonlab.errors import RecipeError
     from anonlab.recipe import Recipe
 
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise FileNotFoundError(f"No such recipe file: {path!r}")
-    text = file.read_text(encoding="utf-8")
+    text = read_bounded(file, TEXT_MAX_BYTES, "recipe file", RecipeError)
     return Recipe.from_json(text) if file.suffix.lower() == ".json" else Recipe.from_yaml(text)
 
 
@@ -193,18 +195,28 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_license_show(args: argparse.Namespace) -> int:
+    from anonlab._files import TEXT_MAX_BYTES, read_bounded
+    from anonlab._plaintext import load_json
     from anonlab.bundle.layout import LICENSE_JSON, LICENSE_MD
 
     folder = Path(args.bundle)
     name = LICENSE_JSON if args.json else LICENSE_MD
     try:
-        raw = (folder / name).read_bytes()
+        raw = read_bounded(folder / name, TEXT_MAX_BYTES, f"bundle's {name}", BundleError)
     except FileNotFoundError:
         raise BundleError(f"{str(folder)!r} has no {name}: is it a bundle?") from None
-    if args.json:
-        print(json.dumps(json.loads(raw), indent=2, ensure_ascii=False))
-    else:
-        print(raw.decode("utf-8"), end="")
+    try:
+        if args.json:
+            text = json.dumps(load_json(raw), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc
+        raise BundleError(
+            f"The {name} of {str(folder)!r} is damaged ({reason}); run anonlab verify on the "
+            "bundle to see what changed."
+        ) from None
+    print(text, end="")
     return 0
 
 

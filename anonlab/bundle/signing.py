@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from anonlab._files import PEM_MAX_BYTES, read_bounded
 from anonlab.errors import ParameterError, SecretKeyError
 
 __all__ = [
@@ -241,7 +242,8 @@ def _read_ref(ref: str | os.PathLike[str], owner: str) -> tuple[bytes, str]:
     shown = _shown_path(path)
     where = f"the key file {shown}"
     try:
-        return path.read_bytes(), where
+        return read_bounded(path, PEM_MAX_BYTES, "key file", SecretKeyError,
+                            shown=shown), where
     except FileNotFoundError:
         raise SecretKeyError(f"The key file {shown} does not exist. {_HOWTO}") from None
     except OSError as exc:
