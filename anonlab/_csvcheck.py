@@ -57,8 +57,11 @@ def check_encoding(path: Path, head: bytes, error: Callable[[str], Exception]) -
     nul = head.find(b"\x00")
     if nul >= 0:
         share = head.count(b"\x00") / max(len(head), 1)
-        what = ("UTF-16 or UTF-32 text without a byte-order mark" if share >= 0.2
-                else "a binary file, not text")
+        what = (
+            "UTF-16 or UTF-32 text without a byte-order mark"
+            if share >= 0.2
+            else "a binary file, not text"
+        )
         raise error(
             f"{name} holds NUL bytes (the first at byte {nul:,}; {share:.0%} of its first "
             f"{len(head):,} bytes): it looks like {what}. {convert('UTF-16')}"

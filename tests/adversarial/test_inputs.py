@@ -36,59 +36,161 @@ COMMA = "id,name,email\n0,Ann Lee,ann0@x.org\n1,Bo Chan,bo@x.org\n2,Cy Dee,cy@x.
 # (id, file content, read() keywords, the error's type and a phrase of its message)
 REFUSED_FILES: list[tuple[str, bytes, dict[str, Any], type[Exception], str]] = [
     ("utf16-le-bom", COMMA.encode("utf-16"), {}, FileFormatError, "UTF-16"),
-    ("utf16-be-bom", codecs.BOM_UTF16_BE + COMMA.encode("utf-16-be"), {}, FileFormatError,
-     "UTF-16 (big-endian)"),
+    (
+        "utf16-be-bom",
+        codecs.BOM_UTF16_BE + COMMA.encode("utf-16-be"),
+        {},
+        FileFormatError,
+        "UTF-16 (big-endian)",
+    ),
     ("utf32-le-bom", COMMA.encode("utf-32"), {}, FileFormatError, "UTF-32"),
-    ("utf32-be-bom", codecs.BOM_UTF32_BE + COMMA.encode("utf-32-be"), {}, FileFormatError,
-     "UTF-32 (big-endian)"),
+    (
+        "utf32-be-bom",
+        codecs.BOM_UTF32_BE + COMMA.encode("utf-32-be"),
+        {},
+        FileFormatError,
+        "UTF-32 (big-endian)",
+    ),
     ("utf16-no-bom", COMMA.encode("utf-16-le"), {}, FileFormatError, "NUL bytes"),
-    ("utf16-no-bom-explicit-separator", COMMA.encode("utf-16-le"), {"separator": ","},
-     FileFormatError, "UTF-16 or UTF-32 text"),
-    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), {},
-     FileFormatError, "NUL bytes"),
+    (
+        "utf16-no-bom-explicit-separator",
+        COMMA.encode("utf-16-le"),
+        {"separator": ","},
+        FileFormatError,
+        "UTF-16 or UTF-32 text",
+    ),
+    (
+        "binary",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        {},
+        FileFormatError,
+        "NUL bytes",
+    ),
     ("one-nul-in-text", b"a,b\n1,2\x00\n3,4\n", {}, FileFormatError, "binary file"),
-    ("latin-1", "name,city\nJos\u00e9,Z\u00fcrich\n".encode("latin-1"), {}, FileFormatError,
-     "not UTF-8"),
-    ("windows-1252", "note\n\u201cquoted\u201d\n".encode("cp1252"), {}, FileFormatError,
-     "Windows-1252"),
-    ("comma-read-as-semicolon", COMMA.encode(), {"separator": ";"}, FileFormatError,
-     "looks comma-separated"),
-    ("comma-read-as-pipe", COMMA.encode(), {"separator": "|"}, FileFormatError,
-     "looks comma-separated"),
-    ("comma-read-as-tab", COMMA.encode(), {"separator": "tab"}, FileFormatError,
-     "separator tab gives one column"),
-    ("semicolon-read-as-comma", COMMA.replace(",", ";").encode(), {"separator": ","},
-     FileFormatError, "looks semicolon-separated"),
-    ("tab-read-as-comma", COMMA.replace(",", "\t").encode(), {"separator": ","},
-     FileFormatError, "looks tab-separated"),
-    ("pipe-read-as-semicolon", COMMA.replace(",", "|").encode(), {"separator": ";"},
-     FileFormatError, "looks pipe-separated"),
-    ("header-only-wrong-separator", b"id,name,email\n", {"separator": ";"}, FileFormatError,
-     "comma"),
-    ("mixed-semicolon-comma", b"id;name;email\n0;Ann;a@x.org\n1,Bo,b@x.org\n2;Cy;c@x.org\n", {},
-     FileFormatError, "mixes separators"),
-    ("mixed-comma-tab", b"id,name,email\n0,Ann,a@x.org\n1\tBo\tb@x.org\n", {}, FileFormatError,
-     "row(s) 3 (tab)"),
-    ("mixed-last-row", b"a|b|c\n1|2|3\n4|5|6\n7;8;9\n", {}, FileFormatError,
-     "row(s) 4 (semicolon)"),
-    ("mixed-explicit", b"a;b;c\n1;2;3\n4,5,6\n", {"separator": ";"}, FileFormatError,
-     "mixes separators"),
-    ("many-mixed-rows", ("a;b\n" + "1,2\n" * 9).encode(), {"separator": ";"}, FileFormatError,
-     "6 (comma) and 4 more"),
-    ("separator-too-long", COMMA.encode(), {"separator": ";;"}, ParameterError,
-     "single character"),
+    (
+        "latin-1",
+        "name,city\nJos\u00e9,Z\u00fcrich\n".encode("latin-1"),
+        {},
+        FileFormatError,
+        "not UTF-8",
+    ),
+    (
+        "windows-1252",
+        "note\n\u201cquoted\u201d\n".encode("cp1252"),
+        {},
+        FileFormatError,
+        "Windows-1252",
+    ),
+    (
+        "comma-read-as-semicolon",
+        COMMA.encode(),
+        {"separator": ";"},
+        FileFormatError,
+        "looks comma-separated",
+    ),
+    (
+        "comma-read-as-pipe",
+        COMMA.encode(),
+        {"separator": "|"},
+        FileFormatError,
+        "looks comma-separated",
+    ),
+    (
+        "comma-read-as-tab",
+        COMMA.encode(),
+        {"separator": "tab"},
+        FileFormatError,
+        "separator tab gives one column",
+    ),
+    (
+        "semicolon-read-as-comma",
+        COMMA.replace(",", ";").encode(),
+        {"separator": ","},
+        FileFormatError,
+        "looks semicolon-separated",
+    ),
+    (
+        "tab-read-as-comma",
+        COMMA.replace(",", "\t").encode(),
+        {"separator": ","},
+        FileFormatError,
+        "looks tab-separated",
+    ),
+    (
+        "pipe-read-as-semicolon",
+        COMMA.replace(",", "|").encode(),
+        {"separator": ";"},
+        FileFormatError,
+        "looks pipe-separated",
+    ),
+    (
+        "header-only-wrong-separator",
+        b"id,name,email\n",
+        {"separator": ";"},
+        FileFormatError,
+        "comma",
+    ),
+    (
+        "mixed-semicolon-comma",
+        b"id;name;email\n0;Ann;a@x.org\n1,Bo,b@x.org\n2;Cy;c@x.org\n",
+        {},
+        FileFormatError,
+        "mixes separators",
+    ),
+    (
+        "mixed-comma-tab",
+        b"id,name,email\n0,Ann,a@x.org\n1\tBo\tb@x.org\n",
+        {},
+        FileFormatError,
+        "row(s) 3 (tab)",
+    ),
+    (
+        "mixed-last-row",
+        b"a|b|c\n1|2|3\n4|5|6\n7;8;9\n",
+        {},
+        FileFormatError,
+        "row(s) 4 (semicolon)",
+    ),
+    (
+        "mixed-explicit",
+        b"a;b;c\n1;2;3\n4,5,6\n",
+        {"separator": ";"},
+        FileFormatError,
+        "mixes separators",
+    ),
+    (
+        "many-mixed-rows",
+        ("a;b\n" + "1,2\n" * 9).encode(),
+        {"separator": ";"},
+        FileFormatError,
+        "6 (comma) and 4 more",
+    ),
+    ("separator-too-long", COMMA.encode(), {"separator": ";;"}, ParameterError, "single character"),
     ("empty", b"", {}, FileFormatError, "is empty"),
     ("unknown-dtype", COMMA.encode(), {"dtypes": "id=blob"}, ParameterError, "Unknown type"),
     ("dtype-not-name=type", COMMA.encode(), {"dtypes": "id"}, ParameterError, "name=type"),
-    ("dtype-unknown-column", COMMA.encode(), {"dtypes": {"zip": "str"}}, ColumnNotFoundError,
-     "schema option"),
-    ("dtypes-not-a-mapping", COMMA.encode(), {"dtypes": ["id"]}, ParameterError,
-     "must map column names"),
+    (
+        "dtype-unknown-column",
+        COMMA.encode(),
+        {"dtypes": {"zip": "str"}},
+        ColumnNotFoundError,
+        "schema option",
+    ),
+    (
+        "dtypes-not-a-mapping",
+        COMMA.encode(),
+        {"dtypes": ["id"]},
+        ParameterError,
+        "must map column names",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("content", "kwargs", "error", "match"),
-                         [c[1:] for c in REFUSED_FILES], ids=[c[0] for c in REFUSED_FILES])
+@pytest.mark.parametrize(
+    ("content", "kwargs", "error", "match"),
+    [c[1:] for c in REFUSED_FILES],
+    ids=[c[0] for c in REFUSED_FILES],
+)
 def test_files_that_would_be_misread_are_refused(
     tmp_path: Path, content: bytes, kwargs: dict[str, Any], error: type[Exception], match: str
 ) -> None:
@@ -112,8 +214,13 @@ READ_FILES: list[tuple[str, str, dict[str, Any], pl.DataType, Any]] = [
     ("late-decimal-in-integers", _late("1.5"), {}, pl.Float64(), 1.5),
     ("late-padded-zero", _late("00123"), {}, pl.String(), "00123"),
     ("late-text-in-floats", _late("n/a", head="{i}.5"), {}, pl.String(), "n/a"),
-    ("late-text-in-dates", _late("unknown", head="2020-01-{i:02}", rows=28), {}, pl.String(),
-     "unknown"),
+    (
+        "late-text-in-dates",
+        _late("unknown", head="2020-01-{i:02}", rows=28),
+        {},
+        pl.String(),
+        "unknown",
+    ),
     ("late-text-in-booleans", _late("maybe", head="true"), {}, pl.String(), "maybe"),
     ("dtypes-text", _late("7"), {"dtypes": "v=str"}, pl.String(), "7"),
     ("dtypes-float-as-text", _late("7"), {"dtypes": "v=float"}, pl.Float64(), 7.0),
@@ -127,8 +234,11 @@ READ_FILES: list[tuple[str, str, dict[str, Any], pl.DataType, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(("content", "kwargs", "dtype", "last"),
-                         [c[1:] for c in READ_FILES], ids=[c[0] for c in READ_FILES])
+@pytest.mark.parametrize(
+    ("content", "kwargs", "dtype", "last"),
+    [c[1:] for c in READ_FILES],
+    ids=[c[0] for c in READ_FILES],
+)
 def test_files_read_with_the_right_types(
     tmp_path: Path, content: str, kwargs: dict[str, Any], dtype: pl.DataType, last: Any
 ) -> None:
@@ -200,59 +310,163 @@ def _deep(value: Any, depth: int) -> Any:
 
 # (id, frame, column, expected kind, expected opaque)
 DETECTED: list[tuple[str, Callable[[], Any], str, Kind | None, bool]] = [
-    ("struct-ssn", lambda: pl.DataFrame({"p": [{"ssn": s, "age": 30} for s in SSNS]}), "p",
-     Kind.SSN, False),
-    ("struct-email-and-code", lambda: pl.DataFrame(
-        {"p": [{"email": e, "visits": i % 3} for i, e in enumerate(EMAILS)]}), "p", Kind.EMAIL,
-     False),
-    ("pandas-dict-ssn", lambda: pd.DataFrame({"p": [{"ssn": s, "age": 30} for s in SSNS]}), "p",
-     Kind.SSN, False),
-    ("pandas-dict-repeated-ssn", lambda: pd.DataFrame(
-        {"p": [{"ssn": SSNS[i % 3], "sex": "F"} for i in range(60)]}), "p", Kind.SSN, False),
-    ("list-of-structs-phone", lambda: pl.DataFrame(
-        {"c": [[{"kind": "home", "number": p}] for p in PHONES]}), "c", Kind.PHONE, False),
-    ("struct-in-struct", lambda: pl.DataFrame(
-        {"p": [{"id": {"ssn": s}} for s in SSNS]}), "p", Kind.SSN, False),
-    ("list-of-lists-email", lambda: pl.DataFrame({"e": [[[e]] for e in EMAILS]}), "e",
-     Kind.EMAIL, False),
-    ("array-of-email", lambda: pl.DataFrame(
-        {"e": [[e, e] for e in EMAILS]}, schema={"e": pl.Array(pl.String, 2)}), "e", Kind.EMAIL,
-     False),
-    ("most-identifying-leaf-wins", lambda: pl.DataFrame(
-        {"p": [{"email": e, "ssn": s} for e, s in zip(EMAILS, SSNS, strict=True)]}), "p",
-     Kind.SSN, False),
-    ("binary-leaf-is-opaque", lambda: pl.DataFrame(
-        {"p": [{"photo": b"\x89PNG", "n": 1}] * 60}), "p", None, True),
+    (
+        "struct-ssn",
+        lambda: pl.DataFrame({"p": [{"ssn": s, "age": 30} for s in SSNS]}),
+        "p",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "struct-email-and-code",
+        lambda: pl.DataFrame({"p": [{"email": e, "visits": i % 3} for i, e in enumerate(EMAILS)]}),
+        "p",
+        Kind.EMAIL,
+        False,
+    ),
+    (
+        "pandas-dict-ssn",
+        lambda: pd.DataFrame({"p": [{"ssn": s, "age": 30} for s in SSNS]}),
+        "p",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "pandas-dict-repeated-ssn",
+        lambda: pd.DataFrame({"p": [{"ssn": SSNS[i % 3], "sex": "F"} for i in range(60)]}),
+        "p",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "list-of-structs-phone",
+        lambda: pl.DataFrame({"c": [[{"kind": "home", "number": p}] for p in PHONES]}),
+        "c",
+        Kind.PHONE,
+        False,
+    ),
+    (
+        "struct-in-struct",
+        lambda: pl.DataFrame({"p": [{"id": {"ssn": s}} for s in SSNS]}),
+        "p",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "list-of-lists-email",
+        lambda: pl.DataFrame({"e": [[[e]] for e in EMAILS]}),
+        "e",
+        Kind.EMAIL,
+        False,
+    ),
+    (
+        "array-of-email",
+        lambda: pl.DataFrame({"e": [[e, e] for e in EMAILS]}, schema={"e": pl.Array(pl.String, 2)}),
+        "e",
+        Kind.EMAIL,
+        False,
+    ),
+    (
+        "most-identifying-leaf-wins",
+        lambda: pl.DataFrame(
+            {"p": [{"email": e, "ssn": s} for e, s in zip(EMAILS, SSNS, strict=True)]}
+        ),
+        "p",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "binary-leaf-is-opaque",
+        lambda: pl.DataFrame({"p": [{"photo": b"\x89PNG", "n": 1}] * 60}),
+        "p",
+        None,
+        True,
+    ),
     ("too-deep-is-opaque", lambda: pl.DataFrame({"p": [_deep("x", 10)] * 30}), "p", None, True),
-    ("deep-within-limit", lambda: pl.DataFrame({"p": [_deep(s, 6) for s in SSNS]}), "p",
-     Kind.SSN, False),
-    ("harmless-struct", lambda: pl.DataFrame({"p": [{"a": i % 4, "b": 1.5} for i in range(60)]}),
-     "p", None, False),
+    (
+        "deep-within-limit",
+        lambda: pl.DataFrame({"p": [_deep(s, 6) for s in SSNS]}),
+        "p",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "harmless-struct",
+        lambda: pl.DataFrame({"p": [{"a": i % 4, "b": 1.5} for i in range(60)]}),
+        "p",
+        None,
+        False,
+    ),
     ("binary-column-is-opaque", lambda: pl.DataFrame({"b": [b"\x00\x01"] * 20}), "b", None, True),
-    ("delimited-semicolon-email", lambda: pl.DataFrame(
-        {"r": [f"{i};ann{i}@x.org;02139" for i in range(60)]}), "r", Kind.EMAIL, False),
-    ("delimited-pipe-ssn", lambda: pl.DataFrame({"r": [f"{i}|{s}|x" for i, s in
-                                                      enumerate(SSNS)]}), "r", Kind.SSN, False),
-    ("delimited-comma-phone", lambda: pl.DataFrame(
-        {"r": [f"{i},{p.replace(' ', '')},y" for i, p in enumerate(PHONES)]}), "r", Kind.PHONE,
-     False),
-    ("delimited-tab-ip", lambda: pl.DataFrame(
-        {"r": [f"{i}\t10.0.{i}.7\tz" for i in range(60)]}), "r", Kind.IPV4, False),
-    ("delimited-card", lambda: pl.DataFrame({"r": [f"{i};{c}" for i, c in enumerate(CARDS)]}),
-     "r", Kind.CREDIT_CARD, False),
-    ("delimited-url", lambda: pl.DataFrame(
-        {"r": [f"{i};https://example.org/u/{i}" for i in range(60)]}), "r", Kind.URL, False),
-    ("delimited-no-identifier", lambda: pl.DataFrame({"r": [f"{i};{i * 2};x" for i in range(60)]}),
-     "r", None, False),
-    ("decimal-commas", lambda: pl.DataFrame({"r": [f"{i},5" for i in range(60)]}), "r", None,
-     False),
-    ("sentences-with-commas", lambda: pl.DataFrame(
-        {"r": ["well, the visit went fine, no issues"] * 60}), "r", None, False),
+    (
+        "delimited-semicolon-email",
+        lambda: pl.DataFrame({"r": [f"{i};ann{i}@x.org;02139" for i in range(60)]}),
+        "r",
+        Kind.EMAIL,
+        False,
+    ),
+    (
+        "delimited-pipe-ssn",
+        lambda: pl.DataFrame({"r": [f"{i}|{s}|x" for i, s in enumerate(SSNS)]}),
+        "r",
+        Kind.SSN,
+        False,
+    ),
+    (
+        "delimited-comma-phone",
+        lambda: pl.DataFrame({"r": [f"{i},{p.replace(' ', '')},y" for i, p in enumerate(PHONES)]}),
+        "r",
+        Kind.PHONE,
+        False,
+    ),
+    (
+        "delimited-tab-ip",
+        lambda: pl.DataFrame({"r": [f"{i}\t10.0.{i}.7\tz" for i in range(60)]}),
+        "r",
+        Kind.IPV4,
+        False,
+    ),
+    (
+        "delimited-card",
+        lambda: pl.DataFrame({"r": [f"{i};{c}" for i, c in enumerate(CARDS)]}),
+        "r",
+        Kind.CREDIT_CARD,
+        False,
+    ),
+    (
+        "delimited-url",
+        lambda: pl.DataFrame({"r": [f"{i};https://example.org/u/{i}" for i in range(60)]}),
+        "r",
+        Kind.URL,
+        False,
+    ),
+    (
+        "delimited-no-identifier",
+        lambda: pl.DataFrame({"r": [f"{i};{i * 2};x" for i in range(60)]}),
+        "r",
+        None,
+        False,
+    ),
+    (
+        "decimal-commas",
+        lambda: pl.DataFrame({"r": [f"{i},5" for i in range(60)]}),
+        "r",
+        None,
+        False,
+    ),
+    (
+        "sentences-with-commas",
+        lambda: pl.DataFrame({"r": ["well, the visit went fine, no issues"] * 60}),
+        "r",
+        None,
+        False,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("make", "column", "kind", "opaque"), [c[1:] for c in DETECTED],
-                         ids=[c[0] for c in DETECTED])
+@pytest.mark.parametrize(
+    ("make", "column", "kind", "opaque"), [c[1:] for c in DETECTED], ids=[c[0] for c in DETECTED]
+)
 def test_identifiers_inside_values_are_found(
     make: Callable[[], Any], column: str, kind: Kind | None, opaque: bool
 ) -> None:
@@ -276,42 +490,114 @@ def _frame(**columns: Any) -> pl.DataFrame:
 
 # (id, frame, recipe, template, check, column expected to fail it or None when it passes)
 FAIL_CLOSED: list[tuple[str, Callable[[], Any], anonlab.Recipe, str, str, str | None]] = [
-    ("struct-ssn-kept-safe-harbor", lambda: _frame(p=PERSON), anonlab.Recipe().then("p", Keep()),
-     "hipaa-safe-harbor", "safe-harbor-identifiers", "p"),
-    ("struct-ssn-kept-gdpr", lambda: _frame(p=PERSON), anonlab.Recipe().then("p", Keep()),
-     "gdpr-anonymous", "direct-identifiers", "p"),
-    ("pandas-dict-ssn-kept", lambda: _frame(p=PERSON).to_pandas(),
-     anonlab.Recipe().then("p", Keep()), "hipaa-safe-harbor", "safe-harbor-identifiers", "p"),
-    ("harmless-struct-safe-harbor", lambda: _frame(p=HARMLESS),
-     anonlab.Recipe().then("p", Keep()), "hipaa-safe-harbor", "safe-harbor-identifiers", "p"),
-    ("harmless-struct-gdpr", lambda: _frame(p=HARMLESS), anonlab.Recipe().then("p", Keep()),
-     "gdpr-anonymous", "direct-identifiers", None),
-    ("deep-struct-gdpr", lambda: _frame(p=[_deep("x", 10)] * 60),
-     anonlab.Recipe().then("p", Keep()), "gdpr-anonymous", "direct-identifiers", "p"),
-    ("binary-kept-gdpr", lambda: _frame(photo=[b"\x89PNG"] * 60),
-     anonlab.Recipe().then("photo", Keep()), "gdpr-anonymous", "direct-identifiers", "photo"),
-    ("binary-kept-safe-harbor", lambda: _frame(photo=[b"\x89PNG"] * 60),
-     anonlab.Recipe().then("photo", Keep()), "hipaa-safe-harbor", "safe-harbor-identifiers",
-     "photo"),
-    ("binary-no-recipe-ccpa", lambda: _frame(photo=[b"\x89PNG"] * 60), None, "ccpa-deidentified",
-     "direct-identifiers", "photo"),
-    ("delimited-kept-gdpr", lambda: _frame(r=DELIMITED), anonlab.Recipe().then("r", Keep()),
-     "gdpr-anonymous", "direct-identifiers", "r"),
-    ("delimited-kept-safe-harbor", lambda: _frame(r=DELIMITED), anonlab.Recipe().then("r", Keep()),
-     "hipaa-safe-harbor", "safe-harbor-identifiers", "r"),
+    (
+        "struct-ssn-kept-safe-harbor",
+        lambda: _frame(p=PERSON),
+        anonlab.Recipe().then("p", Keep()),
+        "hipaa-safe-harbor",
+        "safe-harbor-identifiers",
+        "p",
+    ),
+    (
+        "struct-ssn-kept-gdpr",
+        lambda: _frame(p=PERSON),
+        anonlab.Recipe().then("p", Keep()),
+        "gdpr-anonymous",
+        "direct-identifiers",
+        "p",
+    ),
+    (
+        "pandas-dict-ssn-kept",
+        lambda: _frame(p=PERSON).to_pandas(),
+        anonlab.Recipe().then("p", Keep()),
+        "hipaa-safe-harbor",
+        "safe-harbor-identifiers",
+        "p",
+    ),
+    (
+        "harmless-struct-safe-harbor",
+        lambda: _frame(p=HARMLESS),
+        anonlab.Recipe().then("p", Keep()),
+        "hipaa-safe-harbor",
+        "safe-harbor-identifiers",
+        "p",
+    ),
+    (
+        "harmless-struct-gdpr",
+        lambda: _frame(p=HARMLESS),
+        anonlab.Recipe().then("p", Keep()),
+        "gdpr-anonymous",
+        "direct-identifiers",
+        None,
+    ),
+    (
+        "deep-struct-gdpr",
+        lambda: _frame(p=[_deep("x", 10)] * 60),
+        anonlab.Recipe().then("p", Keep()),
+        "gdpr-anonymous",
+        "direct-identifiers",
+        "p",
+    ),
+    (
+        "binary-kept-gdpr",
+        lambda: _frame(photo=[b"\x89PNG"] * 60),
+        anonlab.Recipe().then("photo", Keep()),
+        "gdpr-anonymous",
+        "direct-identifiers",
+        "photo",
+    ),
+    (
+        "binary-kept-safe-harbor",
+        lambda: _frame(photo=[b"\x89PNG"] * 60),
+        anonlab.Recipe().then("photo", Keep()),
+        "hipaa-safe-harbor",
+        "safe-harbor-identifiers",
+        "photo",
+    ),
+    (
+        "binary-no-recipe-ccpa",
+        lambda: _frame(photo=[b"\x89PNG"] * 60),
+        None,
+        "ccpa-deidentified",
+        "direct-identifiers",
+        "photo",
+    ),
+    (
+        "delimited-kept-gdpr",
+        lambda: _frame(r=DELIMITED),
+        anonlab.Recipe().then("r", Keep()),
+        "gdpr-anonymous",
+        "direct-identifiers",
+        "r",
+    ),
+    (
+        "delimited-kept-safe-harbor",
+        lambda: _frame(r=DELIMITED),
+        anonlab.Recipe().then("r", Keep()),
+        "hipaa-safe-harbor",
+        "safe-harbor-identifiers",
+        "r",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("make", "recipe", "template", "check", "failing"),
-                         [c[1:] for c in FAIL_CLOSED], ids=[c[0] for c in FAIL_CLOSED])
+@pytest.mark.parametrize(
+    ("make", "recipe", "template", "check", "failing"),
+    [c[1:] for c in FAIL_CLOSED],
+    ids=[c[0] for c in FAIL_CLOSED],
+)
 def test_templates_fail_closed_on_what_cannot_be_classified(
-    make: Callable[[], Any], recipe: anonlab.Recipe | None, template: str, check: str,
+    make: Callable[[], Any],
+    recipe: anonlab.Recipe | None,
+    template: str,
+    check: str,
     failing: str | None,
 ) -> None:
     original = make()
     frame = recipe.apply(original) if recipe is not None else original
-    result = check_compliance(template, frame=frame, recipe=recipe,
-                              original_profile=anonlab.profile(original))
+    result = check_compliance(
+        template, frame=frame, recipe=recipe, original_profile=anonlab.profile(original)
+    )
     outcome = next(c for c in result.checks if c.name == check)
     if failing is None:
         assert outcome.passed, outcome.detail
@@ -335,8 +621,17 @@ def test_templates_fail_closed_on_what_cannot_be_classified(
         ("gdpr-anonymous", "p", [_deep("x", 10)] * 60, True),
         ("gdpr-anonymous", "r", DELIMITED, True),
     ],
-    ids=["sh-struct-ssn", "sh-harmless-struct", "sh-binary", "sh-delimited", "gdpr-struct-ssn",
-         "gdpr-harmless-struct", "gdpr-binary", "gdpr-too-deep", "gdpr-delimited"],
+    ids=[
+        "sh-struct-ssn",
+        "sh-harmless-struct",
+        "sh-binary",
+        "sh-delimited",
+        "gdpr-struct-ssn",
+        "gdpr-harmless-struct",
+        "gdpr-binary",
+        "gdpr-too-deep",
+        "gdpr-delimited",
+    ],
 )
 def test_suggested_recipes_remove_what_cannot_be_classified(
     template: str, column: str, values: list[Any], removed: bool
@@ -345,8 +640,12 @@ def test_suggested_recipes_remove_what_cannot_be_classified(
     recipe = anonlab.suggest_recipe(anonlab.profile(original), template=template)
     step = next(s for s in recipe.steps if s.column == column)
     assert (isinstance(step.transform, Drop) or step.transform.hides_values) is removed, step
-    result = check_compliance(template, frame=recipe.apply(original), recipe=recipe,
-                              original_profile=anonlab.profile(original))
+    result = check_compliance(
+        template,
+        frame=recipe.apply(original),
+        recipe=recipe,
+        original_profile=anonlab.profile(original),
+    )
     gate = "safe-harbor-identifiers" if template.startswith("hipaa") else "direct-identifiers"
     assert next(c for c in result.checks if c.name == gate).passed
 
@@ -376,16 +675,18 @@ def test_a_sparse_wide_frame_is_read_once() -> None:
         return frame
 
     rows = 3_000
-    wide = pl.DataFrame({f"c{i}": [j if j % 997 == 0 else None for j in range(rows)]
-                         for i in range(40)})
+    wide = pl.DataFrame(
+        {f"c{i}": [j if j % 997 == 0 else None for j in range(rows)] for i in range(40)}
+    )
     lazy = wide.lazy().map_batches(counted, schema=wide.schema)
     prof = anonlab.profile(lazy, detection_rows=500)
     assert len(reads) == 1  # detection of sparse columns took one more query per column
     assert all(c.detection.checked == 4 for c in prof)  # their first non-null values
 
 
-def test_the_command_line_profiles_a_wide_csv_quickly(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_profiles_a_wide_csv_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "wide.csv"
     pl.DataFrame({f"c{i}": list(range(50)) for i in range(400)}).write_csv(path)
     start = time.perf_counter()
@@ -397,8 +698,14 @@ def test_the_command_line_profiles_a_wide_csv_quickly(tmp_path: Path,
 # -- temporary folders left by a killed run ------------------------------------------------------
 
 
-def _leftover(folder: Path, name: str, *, age: float, content: tuple[str, ...] = ("out.csv",),
-              directory: bool = True) -> Path:
+def _leftover(
+    folder: Path,
+    name: str,
+    *,
+    age: float,
+    content: tuple[str, ...] = ("out.csv",),
+    directory: bool = True,
+) -> Path:
     path = folder / name
     if directory:
         path.mkdir()
@@ -417,28 +724,57 @@ DEAD = 2**22 + 12_345  # above the default pid_max of 4,194,304: no such process
 
 # (id, leftover name, age in seconds, content, is a folder, removed?)
 LEFTOVERS: list[tuple[str, str, float, tuple[str, ...], bool, bool]] = [
-    ("stale-of-a-dead-run", f".out.csv.anonlab-{DEAD}-abc123.tmp", STALE_AFTER + 60,
-     ("out.csv",), True, True),
+    (
+        "stale-of-a-dead-run",
+        f".out.csv.anonlab-{DEAD}-abc123.tmp",
+        STALE_AFTER + 60,
+        ("out.csv",),
+        True,
+        True,
+    ),
     ("stale-empty", f".out.csv.anonlab-{DEAD}-e.tmp", STALE_AFTER + 60, (), True, True),
-    ("recent-of-a-dead-run", f".out.csv.anonlab-{DEAD}-abc123.tmp", 30, ("out.csv",), True,
-     False),
-    ("stale-of-a-running-process", f".out.csv.anonlab-{os.getppid()}-abc.tmp", STALE_AFTER + 60,
-     ("out.csv",), True, False),
+    ("recent-of-a-dead-run", f".out.csv.anonlab-{DEAD}-abc123.tmp", 30, ("out.csv",), True, False),
+    (
+        "stale-of-a-running-process",
+        f".out.csv.anonlab-{os.getppid()}-abc.tmp",
+        STALE_AFTER + 60,
+        ("out.csv",),
+        True,
+        False,
+    ),
     ("legacy-stale", ".out.csv.k3j_9x2q.tmp", STALE_AFTER + 60, ("out.csv",), True, True),
-    ("legacy-with-other-files", ".out.csv.k3j_9x2q.tmp", STALE_AFTER + 60, ("notes.txt",), True,
-     False),
-    ("another-target", f".other.csv.anonlab-{DEAD}-abc.tmp", STALE_AFTER + 60, ("other.csv",),
-     True, False),
-    ("a-file-not-a-folder", f".out.csv.anonlab-{DEAD}-abc.tmp", STALE_AFTER + 60, (), False,
-     False),
+    (
+        "legacy-with-other-files",
+        ".out.csv.k3j_9x2q.tmp",
+        STALE_AFTER + 60,
+        ("notes.txt",),
+        True,
+        False,
+    ),
+    (
+        "another-target",
+        f".other.csv.anonlab-{DEAD}-abc.tmp",
+        STALE_AFTER + 60,
+        ("other.csv",),
+        True,
+        False,
+    ),
+    ("a-file-not-a-folder", f".out.csv.anonlab-{DEAD}-abc.tmp", STALE_AFTER + 60, (), False, False),
     ("not-ours-by-name", ".out.csv.backup", STALE_AFTER + 60, ("out.csv",), True, False),
 ]
 
 
-@pytest.mark.parametrize(("name", "age", "content", "directory", "removed"),
-                         [c[1:] for c in LEFTOVERS], ids=[c[0] for c in LEFTOVERS])
+@pytest.mark.parametrize(
+    ("name", "age", "content", "directory", "removed"),
+    [c[1:] for c in LEFTOVERS],
+    ids=[c[0] for c in LEFTOVERS],
+)
 def test_stale_temporary_folders_are_cleaned(
-    tmp_path: Path, name: str, age: float, content: tuple[str, ...], directory: bool,
+    tmp_path: Path,
+    name: str,
+    age: float,
+    content: tuple[str, ...],
+    directory: bool,
     removed: bool,
 ) -> None:
     left = _leftover(tmp_path, name, age=age, content=content, directory=directory)
@@ -465,14 +801,19 @@ def test_sink_cleans_up_after_a_killed_run(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
 
-def test_apply_cleans_up_after_a_killed_run(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_apply_cleans_up_after_a_killed_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "in.csv"
     data.write_text("a,b\n1,2\n")
     recipe = tmp_path / "r.yaml"
     recipe.write_text(anonlab.Recipe().then("a", Keep()).to_yaml())
-    left = _leftover(tmp_path, f".out.parquet.anonlab-{DEAD}-zz.tmp", age=STALE_AFTER + 60,
-                     content=("out.parquet",))
+    left = _leftover(
+        tmp_path,
+        f".out.parquet.anonlab-{DEAD}-zz.tmp",
+        age=STALE_AFTER + 60,
+        content=("out.parquet",),
+    )
     assert main(["apply", str(recipe), str(data), "-o", str(tmp_path / "out.parquet")]) == 0
     assert not left.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
