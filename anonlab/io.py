@@ -211,7 +211,9 @@ def _checked_types(
             plan.append((name, f"{i}:bad"))
             if dtype.is_integer():
                 exprs.append(pl.col(name).str.contains(r"^\s*[-+]?0\d").any().alias(f"{i}:pad"))
-                exprs.append(_failed(name, pl.Float64()).alias(f"{i}:float"))  # type: ignore[union-attr]
+                as_float = _failed(name, pl.Float64())
+                assert as_float is not None  # floats are always checked
+                exprs.append(as_float.alias(f"{i}:float"))
         if not exprs:
             return dict(dtypes)
         found = (

@@ -314,7 +314,8 @@ def profile(
     Parameters
     ----------
     frame : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or pyarrow.Table
-        The data. It is not modified.
+        The data. It is not modified. A LazyFrame is read once, into memory (the statistics
+        look at every value of every column); with ``sample`` only the sample is kept.
     sample : int, optional
         Profile a random sample of this many rows instead of all rows (``Profile.sampled`` says
         so). Statistics are then those of the sample.
