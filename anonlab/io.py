@@ -174,7 +174,8 @@ def _failed(column: str, dtype: pl.DataType) -> pl.Expr | None:
     elif dtype == pl.Date:
         parsed = v.str.to_date(strict=False)
     elif isinstance(dtype, pl.Datetime):
-        parsed = v.str.to_datetime(strict=False, time_unit=dtype.time_unit)
+        parsed = v.str.to_datetime(strict=False, time_unit=dtype.time_unit,
+                                   time_zone=dtype.time_zone)
     else:
         return None
     return (present & parsed.is_null()).any()
@@ -216,12 +217,18 @@ def _checked_types(
                 exprs.append(as_float.alias(f"{i}:float"))
         if not exprs:
             return dict(dtypes)
-        found = (
-            pl.scan_csv(path, separator=separator, infer_schema=False)
-            .select(exprs)
-            .collect(engine="streaming")
-            .row(0, named=True)
-        )
+        raw = pl.scan_csv(path, separator=separator, infer_schema=False)
+        try:
+            found = raw.select(exprs).collect(engine="streaming").row(0, named=True)
+        except pl.exceptions.PolarsError:
+            # a check polars cannot run on this text (a date format it only reads with the CSV
+            # reader's own inference): check the other columns, keep the guess for the rest
+            plan = [(n, b) for n, b in plan if not guessed[n].is_temporal()]
+            kept = {f"{i}:{k}" for i, (n, _) in enumerate(candidates.items())
+                    if not guessed[n].is_temporal() for k in ("bad", "pad", "float")}
+            exprs = [e for e in exprs if e.meta.output_name() in kept]
+            found = (raw.select(exprs).collect(engine="streaming").row(0, named=True)
+                     if exprs else {})
     except pl.exceptions.PolarsError as exc:
         raise FileFormatError(
             f"Cannot read {path.name!r} as a table with separator "

@@ -9,6 +9,7 @@ result.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 import re
 import time
@@ -227,6 +228,30 @@ READ_FILES: list[tuple[str, str, dict[str, Any], pl.DataType, Any]] = [
     ("dtypes-mapping-polars-dtype", _late("7"), {"dtypes": {"v": pl.Int32}}, pl.Int32(), 7),
     ("dtypes-wins-over-padding", _late("007"), {"dtypes": {"v": "int"}}, pl.Int64(), 7),
     ("utf8-bom-is-fine", "\ufeffv,n\nx,1\n", {}, pl.String(), "x"),
+    (
+        "datetimes-with-offsets",
+        "v,n\n2020-01-01T10:00:00+01:00,1\n2021-05-01T11:00:00+02:00,2\n",
+        {},
+        pl.Datetime("us", "UTC"),
+        dt.datetime(2021, 5, 1, 9, tzinfo=dt.UTC),
+    ),
+    (
+        "datetimes-in-utc",
+        "v,n\n2020-01-01T10:00:00Z,1\n2021-01-01T10:30:00Z,2\n",
+        {},
+        pl.Datetime("us", "UTC"),
+        dt.datetime(2021, 1, 1, 10, 30, tzinfo=dt.UTC),
+    ),
+    (
+        "fractional-seconds",
+        "v,n\n2020-01-01 10:00:00.123,1\n2020-01-02 10:00:00.5,2\n",
+        {},
+        pl.Datetime("us"),
+        dt.datetime(2020, 1, 2, 10, 0, 0, 500_000),
+    ),
+    ("times-of-day", "v,n\n10:00:00,1\n11:30:00,2\n", {}, pl.Time(), dt.time(11, 30)),
+    ("scientific-floats", "v,n\n1e3,1\n2.5,2\n", {}, pl.Float64(), 2.5),
+    ("booleans-any-case", "v,n\nTrue,1\nFALSE,2\n", {}, pl.Boolean(), False),
     ("quoted-separators-are-fine", 'v,n\n"a;b|c",1\n"d;e|f",2\n', {}, pl.String(), "d;e|f"),
     ("quoted-line-break-is-fine", 'v,n\n"two\nlines",1\n', {}, pl.String(), "two\nlines"),
     ("single-column", "v\nx\ny\n", {}, pl.String(), "y"),
