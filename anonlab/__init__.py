@@ -11,6 +11,7 @@ from anonlab._version import __version__
 from anonlab.bundle import (
     AuditLog,
     Bundle,
+    Keyring,
     PublicKey,
     SigningKey,
     VerificationResult,
@@ -38,6 +39,7 @@ from anonlab.errors import (
     SecretKeyError,
     TransformError,
     UnrepresentableColumnError,
+    UnsafePathError,
     UnsupportedFrameError,
     VerificationError,
 )
@@ -95,6 +97,7 @@ __all__ = [
     "KAnonymity",
     "KMap",
     "Key",
+    "Keyring",
     "Kind",
     "LDiversity",
     "License",
@@ -114,6 +117,7 @@ __all__ = [
     "Targets",
     "TransformError",
     "UnrepresentableColumnError",
+    "UnsafePathError",
     "UnsupportedFrameError",
     "VerificationError",
     "VerificationResult",

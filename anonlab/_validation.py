@@ -53,8 +53,17 @@ def fresh_name(taken: Iterable[str], base: str) -> str:
 def describe(value: Any) -> str:
     """A short description of a value for an error message: its repr if small, else its type.
 
-    A large container is described by its type without being formatted at all (formatting a
-    structure of a billion shared items would take hours)."""
+    Text that may be a key (:func:`anonlab.keys.looks_like_key_material`) and bytes of key
+    length are described, never shown: a key passed where another parameter belongs must not
+    end up in a message. A large container is described by its type without being formatted at
+    all (formatting a structure of a billion shared items would take hours).
+    """
+    from anonlab.keys import KEY_MIN_BYTES, looks_like_key_material
+
+    if isinstance(value, bytes | bytearray) and len(value) >= KEY_MIN_BYTES:
+        return f"a {type(value).__name__} of {len(value)} bytes (not shown)"
+    if isinstance(value, str) and looks_like_key_material(value):
+        return f"a str of {len(value)} characters that may be a key (not shown)"
     if isinstance(value, list | tuple | dict | set | frozenset | str | bytes) and len(value) > 40:
         return f"a {type(value).__name__}"
     text = repr(value)

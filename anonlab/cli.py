@@ -22,7 +22,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from anonlab._files import write_atomic
 from anonlab._version import __version__
@@ -108,6 +108,41 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _side_targets(
+    side: dict[str, Any], lookup_dir: str | None, output: Path, input_path: Path
+) -> dict[str, Path]:
+    """Where each side table goes under ``--lookup-dir``, checked before anything is written.
+
+    A table's name comes from the recipe (``lookup: mrn``), so it must be a plain file name
+    inside the folder (:func:`anonlab._paths.safe_child`), and no table may land on the output
+    or the input file.
+    """
+    from anonlab._paths import safe_child
+
+    if not lookup_dir:
+        return {}
+    targets: dict[str, Path] = {}
+    for name in side:
+        target = safe_child(lookup_dir, f"{name.replace(':', '-')}.parquet",
+                            "the side table name")
+        resolved = target.resolve()
+        if resolved in (output.resolve(), input_path.resolve()) or resolved in {
+                t.resolve() for t in targets.values()}:
+            raise ParameterError(
+                f"The side table {name!r} would be written to {str(target)!r}, which is the "
+                "output, the input or another side table. Choose another --lookup-dir.")
+        targets[name] = target
+    return targets
+
+
+def _csv_note(csv_safe: bool) -> str:
+    if csv_safe:
+        return ("  CSV text cells starting with = + - @ tab or CR were prefixed with ' so that "
+                "spreadsheets show them as text (--no-csv-safe writes them unchanged)")
+    return ("  --no-csv-safe: CSV text cells were written unchanged; a spreadsheet may run "
+            "those starting with = + - @ as formulas")
+
+
 def _cmd_apply(args: argparse.Namespace) -> int:
     import time
 
@@ -124,6 +159,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     lf = scan(args.input, separator=args.separator, dtypes=args.schema)
     side: dict[str, pl.DataFrame] = {}
     query = recipe.apply_lazy(lf, side_outputs=side)
+    tables = _side_targets(side, args.lookup_dir, out, Path(args.input))
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     progress = None
     if show:
@@ -132,16 +168,19 @@ def _cmd_apply(args: argparse.Namespace) -> int:
             total = lf.select(pl.len()).collect().item()
         progress = terminal_progress(total)
     start = time.perf_counter()
-    rows = sink(query, out, separator=args.output_separator, progress=progress)
+    rows = sink(query, out, separator=args.output_separator, progress=progress,
+                csv_safe=args.csv_safe)
     if show:
         print(file=sys.stderr)
     seconds = time.perf_counter() - start
     width = len(query.collect_schema())
     print(f"Applied {len(recipe)} steps to {args.input}: wrote {rows:,} rows x {width} columns "
           f"to {out} in {seconds:.1f} s")
+    if output_format(out) == "csv":
+        print(_csv_note(args.csv_safe))
     for name, table in side.items():
-        if args.lookup_dir:
-            target = Path(args.lookup_dir) / f"{name.replace(':', '-')}.parquet"
+        target = tables.get(name)
+        if target is not None:
             sink(table.lazy(), target)
             print(f"Wrote the {name} table ({table.height:,} rows) to {target}; keep it apart "
                   "from the data")
@@ -271,6 +310,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"      {audit} (the access log), {public} (share it with recipients),")
     print(f"      {profile_path} (the profile of the raw data; identifier values masked).")
     print(f"Try: anonlab verify {bundle_path} --public-key {public}")
+    print(f"  or trust the key once: anonlab trust add {public} --name 'General Hospital (demo)'"
+          f"; then: anonlab verify {bundle_path}")
     return 0
 
 
@@ -283,8 +324,33 @@ def add_schema_argument(parser: argparse.ArgumentParser) -> None:
              "against every row")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes the offending argument in its usage errors (``unrecognized arguments:
+    ...``, ``invalid int value: ...``); an argument that looks like a key (pasted where a
+    reference belongs) is replaced by a description with its fingerprint."""
+
+    argv: Sequence[str] = ()
+
+    def error(self, message: str) -> NoReturn:
+        super().error(_redact(message, _Parser.argv))
+
+
+def _redact(message: str, argv: Sequence[str]) -> str:
+    """``message`` with every command-line argument that looks like a key (or holds one after
+    ``env:`` or ``file:``) replaced by a description with its fingerprint: the last line of
+    defence for messages that quote what was typed."""
+    from anonlab.keys import looks_like_key_material, shown_reference
+
+    for arg in sorted(argv, key=len, reverse=True):
+        _, _, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+        for text in {arg, value, value.removeprefix("env:"), value.removeprefix("file:")}:
+            if text and looks_like_key_material(text) and text in message:
+                message = message.replace(text, f"<{shown_reference(text)}>")
+    return message
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="anonlab",
         description="Profile, anonymize and license sensitive tables.",
     )
@@ -320,6 +386,9 @@ def _parser() -> argparse.ArgumentParser:
     add_schema_argument(a)
     a.add_argument("--output-separator", help="output CSV separator (default , or tab for .tsv)")
     a.add_argument("--lookup-dir", help="folder for side tables such as pseudonym lookups")
+    a.add_argument("--no-csv-safe", dest="csv_safe", action="store_false",
+                   help="write CSV text cells starting with = + - @ tab or CR unchanged "
+                   "(by default they are prefixed with ' so spreadsheets do not run them)")
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show progress (default: when stderr is a terminal)")
     a.set_defaults(func=_cmd_apply)
@@ -360,6 +429,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
+    _Parser.argv = tuple(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     import polars as pl
 
@@ -368,11 +438,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (AnonlabError, OSError) as exc:
-        print(f"anonlab: error: {strip_polars_context(exc)}", file=sys.stderr)
+        print(f"anonlab: error: {_redact(str(strip_polars_context(exc)), _Parser.argv)}",
+              file=sys.stderr)
         return 1
     except pl.exceptions.PolarsError as exc:
         # polars messages can quote cell values; print the reason without them
-        print(f"anonlab: error: {polars_reason(exc)}", file=sys.stderr)
+        print(f"anonlab: error: {_redact(polars_reason(exc), _Parser.argv)}", file=sys.stderr)
         return 1
 
 

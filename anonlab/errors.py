@@ -17,6 +17,8 @@ working::
     ├── RecipeError (ValueError)                 a recipe is malformed (names the path to the key)
     ├── HierarchyError (ValueError)  a hierarchy is malformed or does not cover a column's values
     ├── SecretKeyError (LookupError)             a hash or pseudonym key cannot be found or is weak
+    ├── UnsafePathError (ValueError)             a name from a recipe, license or manifest would
+    │                                            leave its folder (separator, '..', link)
     ├── DatasetError (RuntimeError)              embedded example data is missing or corrupt
     ├── LicenseError (ValueError)                a license or template is malformed (names the path)
     │   ├── ComplianceError (ValueError)         the data fails a template's checks (lists them)
@@ -47,6 +49,7 @@ __all__ = [
     "SecretKeyError",
     "TransformError",
     "UnrepresentableColumnError",
+    "UnsafePathError",
     "UnsupportedFrameError",
     "VerificationError",
 ]
@@ -155,6 +158,23 @@ class SecretKeyError(AnonlabError, LookupError):
     """
 
 
+class UnsafePathError(AnonlabError, ValueError):
+    """A name taken from a recipe, license or manifest would not stay inside its folder.
+
+    Raised by :func:`anonlab._paths.safe_child` for a name that is empty, absolute, holds a path
+    separator, ``..`` or a control character, or names a symbolic link.
+
+    Attributes
+    ----------
+    what : str
+        What the name is, e.g. ``"the lookup table name"``.
+    """
+
+    def __init__(self, message: str, *, what: str = "") -> None:
+        super().__init__(message)
+        self.what = what
+
+
 class DatasetError(AnonlabError, RuntimeError):
     """Embedded example data is missing or does not match its recorded checksum."""
 
@@ -215,7 +235,8 @@ class VerificationError(BundleError):
     ----------
     reason : str
         ``changed_file``, ``unexpected_file``, ``missing_file``, ``malformed``,
-        ``bad_signature``, ``wrong_key``, ``license_mismatch`` or ``not_a_bundle``.
+        ``bad_signature``, ``wrong_key``, ``license_mismatch``, ``not_a_bundle``, or
+        ``untrusted`` (:func:`anonlab.open` without a trusted key for the signer).
     file : str
         The file at fault, when there is one.
     """

@@ -28,6 +28,11 @@ Unknown fields and unknown ops fail at load with the path to the bad key
 (``steps[1].op: unknown transform 'generalise'. Did you mean 'generalize'?``); a file written by a
 newer anonlab says to upgrade. A recipe never holds a key, only references to one.
 
+A recipe may come from someone else, so the names in it that become paths are confined: a
+``hierarchy:`` file name is relative to the working folder (or ``base_dir=``), without ``..``,
+absolute paths or links, and a ``lookup:`` table name is a plain file name
+(:mod:`anonlab._paths`).
+
 Older anonlab versions wrote ``seed: 0`` into every recipe; such a file still reads, and its seed
 makes the recipe's random steps replayable (tests only): delete the line before exporting.
 """
@@ -36,9 +41,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
@@ -50,6 +57,7 @@ from anonlab.errors import (
     ColumnNotFoundError,
     ParameterError,
     RecipeError,
+    UnsafePathError,
     strip_polars_context,
 )
 from anonlab.frames import FrameKind, ingest, restore
@@ -305,8 +313,14 @@ class Step:
         return out
 
     @classmethod
-    def from_dict(cls, data: Any, *, path: str = "step") -> Step:
-        """Build from plain data (see the module docstring for the layout)."""
+    def from_dict(
+        cls, data: Any, *, path: str = "step", base_dir: str | os.PathLike[str] | None = None
+    ) -> Step:
+        """Build from plain data (see the module docstring for the layout).
+
+        A ``hierarchy`` given as a file name is confined to ``base_dir`` (default: the working
+        folder): a relative path without ``..`` or links (:func:`anonlab._paths.safe_relative`).
+        """
         if not isinstance(data, Mapping):
             raise RecipeError(f"a step is a mapping, not a {type(data).__name__}", path=path)
         if "column" not in data:
@@ -318,6 +332,15 @@ class Step:
         if not isinstance(note, str):
             raise RecipeError("must be text", path=f"{path}.note")
         params = {k: v for k, v in data.items() if k not in ("column", "note")}
+        if isinstance(params.get("hierarchy"), str):
+            from anonlab._paths import safe_relative
+
+            base = Path(base_dir) if base_dir is not None else Path.cwd()
+            try:
+                params["hierarchy"] = str(safe_relative(base, params["hierarchy"],
+                                                        "the hierarchy file"))
+            except UnsafePathError as exc:
+                raise RecipeError(str(exc), path=f"{path}.hierarchy") from None
         return cls(column, transform_from_dict(params, path=path), note)
 
 
@@ -573,8 +596,16 @@ class Recipe:
         return out
 
     @classmethod
-    def from_dict(cls, data: Any) -> Recipe:
-        """Build a recipe from plain data, checking every key."""
+    def from_dict(cls, data: Any, *, base_dir: str | os.PathLike[str] | None = None) -> Recipe:
+        """Build a recipe from plain data, checking every key.
+
+        Parameters
+        ----------
+        data : mapping
+        base_dir : path-like, optional
+            The folder a ``hierarchy:`` file name is read from (default: the working folder). A
+            recipe names files inside it only: no absolute path, ``..`` or link.
+        """
         if not isinstance(data, Mapping):
             raise RecipeError(
                 f"a recipe is a mapping with 'steps', not a {type(data).__name__}", path="recipe"
@@ -597,7 +628,8 @@ class Recipe:
         raw_steps = data.get("steps", [])
         if not isinstance(raw_steps, list):
             raise RecipeError("must be a list of steps", path="steps")
-        steps = tuple(Step.from_dict(s, path=f"steps[{i}]") for i, s in enumerate(raw_steps))
+        steps = tuple(Step.from_dict(s, path=f"steps[{i}]", base_dir=base_dir)
+                      for i, s in enumerate(raw_steps))
         targets = None
         if data.get("targets") is not None:
             targets = Targets.from_dict(data["targets"])
@@ -617,26 +649,32 @@ class Recipe:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> Recipe:
-        """Read a recipe from JSON text (a key given twice is an error)."""
+    def from_json(
+        cls, text: str | bytes, *, base_dir: str | os.PathLike[str] | None = None
+    ) -> Recipe:
+        """Read a recipe from JSON text (a key given twice is an error; ``base_dir`` as for
+        :meth:`from_dict`)."""
         try:
             data = load_json(text)
         except ValueError as exc:
             raise RecipeError(f"not valid JSON: {exc}", path="recipe") from None
-        return cls.from_dict(data)
+        return cls.from_dict(data, base_dir=base_dir)
 
     def to_yaml(self) -> str:
         """The recipe as YAML text (block style, keys in a readable order)."""
         return dump_yaml(self.to_dict())
 
     @classmethod
-    def from_yaml(cls, text: str | bytes) -> Recipe:
-        """Read a recipe from YAML text (plain data only; a key given twice is an error)."""
+    def from_yaml(
+        cls, text: str | bytes, *, base_dir: str | os.PathLike[str] | None = None
+    ) -> Recipe:
+        """Read a recipe from YAML text (plain data only; a key given twice is an error;
+        ``base_dir`` as for :meth:`from_dict`)."""
         try:
             data = load_yaml(text)
         except ValueError as exc:
             raise RecipeError(f"not valid YAML: {exc}", path="recipe") from None
-        return cls.from_dict(data)
+        return cls.from_dict(data, base_dir=base_dir)
 
     # -- code ----------------------------------------------------------------------------------
     def to_python(self) -> str:

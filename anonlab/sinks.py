@@ -4,6 +4,9 @@ Used by the command line (and the bundle writer): the core never writes files it
 goes to a temporary file beside the target, which is renamed over the target only when the query
 finished, so a reader never sees half a file and a failure leaves nothing behind.
 
+CSV output is protected against formula injection by default: text cells a spreadsheet would run
+as formulas are prefixed with ``'`` (:mod:`anonlab.csv_safety`; ``csv_safe=False`` opts out).
+
 Two ways to run, same bytes of data out:
 
 - native: polars' own streaming sinks (``sink_parquet``, ``sink_csv``, ...), fastest;
@@ -137,6 +140,7 @@ def sink(
     *,
     separator: str | None = None,
     progress: Callable[[int, float], None] | None = None,
+    csv_safe: bool = True,
 ) -> int:
     """Run ``lf`` and write its result to ``path`` atomically; returns the rows written.
 
@@ -151,9 +155,21 @@ def sink(
     progress : callable, optional
         Called as ``progress(rows_so_far, seconds)`` after each batch; when given, the query is
         pulled batch by batch instead of through polars' native sink.
+    csv_safe : bool, default True
+        For CSV output: prefix with ``'`` the text cells (and column names) a spreadsheet would
+        run as formulas (:mod:`anonlab.csv_safety`). ``False`` writes them unchanged.
     """
     target = Path(path)
     fmt = output_format(target)
+    if not isinstance(csv_safe, bool):
+        from anonlab.errors import ParameterError
+
+        raise ParameterError(f"The 'csv_safe' parameter of sink must be a bool. Got a "
+                             f"{type(csv_safe).__name__}.")
+    if fmt == "csv" and csv_safe:
+        from anonlab.csv_safety import neutralize_csv
+
+        lf = neutralize_csv(lf)
     if separator is None:
         separator = "\t" if target.suffix.lower() == ".tsv" else ","
     tmp = _temp_beside(target)

@@ -8,6 +8,9 @@ and keep a hash-chained audit log of every access.
 * :func:`verify` checks every byte against the manifest and the manifest against the signature;
 * :func:`open_bundle` (``anonlab.open``) verifies, checks purpose, role and validity against the
   license, logs the outcome and returns the data;
+* :class:`Keyring` holds the licensors' public keys a recipient trusts
+  (:mod:`anonlab.bundle.trust`): ``open`` refuses a signer that is neither given nor in it,
+  unless ``accept_untrusted=True``;
 * :class:`AuditLog` is the append-only, hash-chained access log;
 * :func:`generate_keypair`, :func:`load_private_key`, :func:`load_public_key` and
   :func:`fingerprint` handle the Ed25519 keys.
@@ -27,6 +30,7 @@ from anonlab.bundle.signing import (
     load_private_key,
     load_public_key,
 )
+from anonlab.bundle.trust import Keyring, TrustedKey, UntrustedSignatureWarning
 from anonlab.bundle.verify import VerificationResult, verify
 
 # The public name is anonlab.open; it shadows the builtin inside this namespace only.
@@ -36,8 +40,11 @@ __all__ = [
     "AuditLog",
     "AuditVerification",
     "Bundle",
+    "Keyring",
     "PublicKey",
     "SigningKey",
+    "TrustedKey",
+    "UntrustedSignatureWarning",
     "VerificationResult",
     "export",
     "fingerprint",

@@ -14,7 +14,8 @@ REASONS = frozenset({
     "malformed",         # manifest.json or signature cannot be read as what it must be
     "bad_signature",     # the signature does not match the manifest under the key
     "wrong_key",         # the bundle was signed with another key than the one given
-    "license_mismatch",  # license.json's id is not the manifest's license id
+    "license_mismatch",  # license.json's id (or data files) are not the manifest's
+    "untrusted",         # open: the signer is neither the key given nor in the keyring
 })
 
 

@@ -4,12 +4,18 @@ The licensee-side helper. In order:
 
 1. verify the bundle (:mod:`anonlab.bundle.verify`): every byte as signed; the data bytes that
    are returned are the very bytes that were hashed;
-2. read the license and check the use: in force at ``now``, the role is one of the license's,
+2. check who signed it: the signer must be the key given (``public_key=``) or a key of the
+   recipient's keyring (:mod:`anonlab.bundle.trust`). A bundle only self-consistent (re-signed
+   with any key) is refused (``VerificationError``, ``reason="untrusted"``), unless the caller
+   passes ``accept_untrusted=True``, which the audit log records (``accepted_untrusted``) and a
+   :class:`~anonlab.bundle.trust.UntrustedSignatureWarning` shows;
+3. read the license and check the use: in force at ``now``, the role is one of the license's,
    the purpose is permitted for it and not prohibited
    (:meth:`~anonlab.licensing.model.License.check_access`);
-3. append the outcome to the audit log (``allowed``, ``refused`` with the reason, or
-   ``failed`` when the bundle does not verify), *before* any data is handed back;
-4. return the data as the requested frame kind.
+4. append the outcome to the audit log (``allowed``, ``refused`` with the reason, or
+   ``failed`` when the bundle does not verify or its signer is not trusted), *before* any data
+   is handed back;
+5. return the data as the requested frame kind.
 
 This is cooperative enforcement: it keeps honest users honest and leaves a trail. The force
 of a license is the contract it states (see ``LICENSE.md``), not this function.
@@ -20,17 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from anonlab.bundle._fail import verification_error
 from anonlab.bundle.audit import AuditLog, _check_text
 from anonlab.bundle.layout import DATA_PARQUET, LICENSE_JSON
-from anonlab.bundle.verify import _failure_reason, check_bundle
+from anonlab.bundle.trust import Keyring, UntrustedSignatureWarning
+from anonlab.bundle.verify import VerificationResult, _failure_reason, check_bundle
 from anonlab.errors import AccessDeniedError, BundleError, ParameterError, VerificationError
 
-__all__ = ["BACKENDS", "open_bundle"]
+__all__ = ["BACKENDS", "open_bundle", "open_verified"]
 
 BACKENDS = ("polars", "pandas", "pyarrow")
 
@@ -57,8 +66,11 @@ def open_bundle(
     backend: str = "polars",
     audit_log: str | os.PathLike[str] | AuditLog | None = None,
     now: dt.datetime | None = None,
+    accept_untrusted: bool = False,
+    keyring: Keyring | str | os.PathLike[str] | None = None,
 ) -> Any:
-    """Verify a bundle, check the use against its license, log it, and return the data.
+    """Verify a bundle, check its signer and the use against its license, log it, and return
+    the data.
 
     Parameters
     ----------
@@ -72,8 +84,7 @@ def open_bundle(
     user : str
         Who opens it (recorded in the audit log; at most 200 characters, no control characters).
     public_key : path, "file:PATH", "env:NAME" or PublicKey, optional
-        The licensor's public key. Without it the bundle is only checked for self-consistency
-        (the log records ``signature_untrusted``).
+        The licensor's public key. Without it the signer must be in ``keyring``.
     backend : {"polars", "pandas", "pyarrow"}, default "polars"
         The kind of frame to return.
     audit_log : path or AuditLog, optional
@@ -81,6 +92,14 @@ def open_bundle(
     now : datetime, optional
         The time to check the license at (tz-aware; default now). The log records the real
         time.
+    accept_untrusted : bool, default False
+        Open a bundle whose signer is neither ``public_key`` nor in the keyring: its signature
+        then proves only that the bundle is self-consistent, not who made it (anyone who changed
+        it could have re-signed it). Logged (``signature_untrusted; accepted_untrusted``) and
+        warned about with :class:`~anonlab.bundle.trust.UntrustedSignatureWarning`.
+    keyring : Keyring or path, optional
+        The trusted licensor keys (default: ``$ANONLAB_KEYRING`` or
+        ``~/.config/anonlab/trusted_keys``; see :mod:`anonlab.bundle.trust`).
 
     Returns
     -------
@@ -92,11 +111,46 @@ def open_bundle(
         The license does not allow this use (``reason``: ``expired``, ``not_yet_valid``,
         ``purpose``, ``role``, ``prohibited``); logged as ``refused`` first.
     VerificationError
-        The bundle is not as signed; logged as ``failed`` first (except when ``path`` is not a
+        The bundle is not as signed, or (``reason="untrusted"``) its signer is not trusted and
+        ``accept_untrusted`` is False; logged as ``failed`` first (except when ``path`` is not a
         folder at all: nothing is logged for a mistyped path).
     BundleError
-        The audit log cannot be written (no data is returned unlogged).
+        The audit log cannot be written (no data is returned unlogged), or the keyring cannot be
+        read.
+
+    Examples
+    --------
+    >>> df = anonlab.open("release-2026", purpose="statistics", role="analyst", user="ada",
+    ...                   public_key="keys/licensor.pub")        # or: anonlab trust add ...
     """
+    frame, result = open_verified(
+        path, purpose=purpose, role=role, user=user, public_key=public_key, backend=backend,
+        audit_log=audit_log, now=now, accept_untrusted=accept_untrusted, keyring=keyring)
+    if not result.signature_trusted:
+        warnings.warn(UntrustedSignatureWarning(
+            f"Opened {Path(path).name!r} although its signer {result.key_fingerprint} is not a "
+            "key you trust (accept_untrusted=True, logged): the signature proves only that the "
+            "bundle is self-consistent, not who made it."), stacklevel=2)
+    return frame
+
+
+def open_verified(
+    path: str | os.PathLike[str],
+    *,
+    purpose: str,
+    role: str,
+    user: str,
+    public_key: Any = None,
+    backend: str = "polars",
+    audit_log: str | os.PathLike[str] | AuditLog | None = None,
+    now: dt.datetime | None = None,
+    accept_untrusted: bool = False,
+    keyring: Keyring | str | os.PathLike[str] | None = None,
+) -> tuple[Any, VerificationResult]:
+    """:func:`open_bundle` without the warning, returning the data and the verification (whose
+    ``license`` is the one the access was checked against), for the command line."""
+    if not isinstance(accept_untrusted, bool):
+        raise ParameterError("The 'accept_untrusted' parameter of open must be True or False.")
     if backend not in BACKENDS:
         raise ParameterError(
             f"The 'backend' parameter of open must be one of {', '.join(BACKENDS)}. "
@@ -111,7 +165,10 @@ def open_bundle(
     log = AuditLog.for_bundle(folder, where)
     common = {"user": user, "role": role, "purpose": purpose, "bundle": folder.name}
     try:
-        result, kept = check_bundle(folder, public_key, keep=(DATA_PARQUET, LICENSE_JSON))
+        result, kept = check_bundle(folder, public_key, keep=(DATA_PARQUET, LICENSE_JSON),
+                                    keyring=keyring)
+        if not result.signature_trusted and not accept_untrusted:
+            raise _untrusted(result, keyring)
     except VerificationError as exc:
         if getattr(exc, "reason", "") != "not_a_bundle":  # a mistyped path leaves no stray log
             log.append(action="open", outcome="failed", reason=_failure_reason(exc), **common)
@@ -124,10 +181,22 @@ def open_bundle(
                    license_id=license_.id, **common)
         raise
     frame = _frame(kept[DATA_PARQUET], backend)
-    notes = [] if result.signature_trusted else ["signature_untrusted"]
+    notes = [] if result.signature_trusted else ["signature_untrusted", "accepted_untrusted"]
     if now is not None:
         # a caller-chosen clock is recorded, so an access allowed only at another time shows
         notes.append(f"checked_at={now.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
     log.append(action="open", outcome="allowed", license_id=license_.id,
                reason="; ".join(notes) or None, **common)
-    return frame
+    return frame, result
+
+
+def _untrusted(result: VerificationResult, keyring: Any) -> VerificationError:
+    ring = Keyring.of(keyring)
+    return verification_error(
+        "untrusted", "signature",
+        f"The bundle {result.path.name!r} is signed by {result.key_fingerprint}, which is not a "
+        f"key you trust: no public key was given and the keyring {str(ring.path)!r} does not "
+        "hold it. Anyone who changes a bundle can re-sign it with their own key, so this "
+        "signature does not say who made it. Pass the licensor's public key (public_key=, "
+        "--public-key), add it to your keyring once (`anonlab trust add LICENSOR.pub`), or, "
+        "knowingly, accept_untrusted=True / --accept-untrusted (logged).")

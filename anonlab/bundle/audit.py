@@ -8,7 +8,9 @@ Each line is one entry, written as canonical JSON (:mod:`anonlab.bundle.canonica
 
 ``action`` is ``"open"``, ``"verify"`` or ``"export"``; ``outcome`` is ``"allowed"``,
 ``"refused"`` (the license forbids the use; ``reason`` says why: ``expired``, ``purpose``, ...) or
-``"failed"`` (the bundle did not verify or could not be read). ``seq`` counts from 1. ``hash`` is
+``"failed"`` (the bundle did not verify, its signer is not trusted, or it could not be read);
+the one entry anonlab writes of its own is ``action="repair"``, ``outcome="repaired"``, after
+removing a torn last line (below). ``seq`` counts from 1. ``hash`` is
 the SHA-256 of the entry's canonical JSON without ``hash``; ``prev`` is the previous entry's
 ``hash``, and the first entry's ``prev`` is the SHA-256 of the bundle's ``license.json`` bytes,
 which ties the log to one license.
@@ -21,9 +23,16 @@ Where the log lives: by default ``<bundle>.audit.jsonl`` beside the bundle folde
 the folder would break the bundle's "nothing unlisted" rule), or any path the licensee chooses.
 
 Appends open the file with ``O_APPEND``, take an exclusive ``flock`` (so concurrent writers, in
-threads or processes, chain correctly), check the last entry, write the new line in one
-``write`` and ``fsync``. :meth:`AuditLog.verify` recomputes the whole chain and names the first
-line that was edited, removed, inserted or moved.
+threads or processes, chain correctly), check the last entry, write the whole new line in one
+``write`` and ``fsync``. A write that fails part-way (a full disk) is cut back off before the
+error is raised, so the file always ends with a whole record. Should a process die in the middle
+of a write (``kill -9``, a power cut) and leave a torn last line (no line end), the next append
+removes those bytes and first writes a repair entry (``action="repair"``,
+``outcome="repaired"``, ``reason`` giving the number of bytes removed and the first 16 hex digits
+of their SHA-256), so the torn write is on record and the log keeps working: an access is only
+granted once its entry is whole on disk, so the torn bytes never recorded a granted access.
+:meth:`AuditLog.verify` recomputes the whole chain and names the first line that was edited,
+removed, inserted or moved.
 
 Limit: whoever holds the whole file can rewrite the chain from scratch, and dropping the last
 entries leaves a valid shorter chain. Send the head (:meth:`AuditLog.head`) to the licensor from
@@ -32,7 +41,9 @@ time to time: a later log must extend it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -49,10 +60,25 @@ try:
 except ImportError:  # pragma: no cover - Windows: appends are not locked
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["ACTIONS", "FIELDS", "MAX_TEXT", "OUTCOMES", "AuditLog", "AuditVerification"]
+__all__ = [
+    "ACTIONS",
+    "FIELDS",
+    "MAX_TEXT",
+    "MAX_TORN_BYTES",
+    "OUTCOMES",
+    "REPAIR",
+    "AuditLog",
+    "AuditVerification",
+]
 
 ACTIONS = ("open", "verify", "export")
 OUTCOMES = ("allowed", "refused", "failed")
+REPAIR = ("repair", "repaired")
+"""The action and outcome of the entry an append writes after removing a torn last line (never
+written by callers)."""
+MAX_TORN_BYTES = 1 << 16
+"""A last line without a line end longer than this is not a torn record (entries are a few
+hundred bytes) and is left alone: the log is refused as damaged."""
 FIELDS = ("action", "bundle", "hash", "license_id", "outcome", "prev", "purpose", "reason",
           "role", "seq", "time", "user")
 MAX_TEXT = 200
@@ -226,9 +252,10 @@ class AuditLog:
         ParameterError
             An unknown action or outcome, or a text field too long or with control characters.
         BundleError
-            The log cannot be written, or its last entry is damaged (a torn or edited last line:
-            appending would extend a broken chain; keep the file for the licensor and start a
-            new log).
+            The log cannot be written (nothing of the entry stays in the file), or its last
+            entry is damaged (an edited last line: appending would extend a broken chain; keep
+            the file for the licensor and start a new log). A torn last line left by an
+            interrupted write is not an error: it is removed and a repair entry written first.
         """
         if action not in ACTIONS:
             raise ParameterError(f"Unknown audit action {action!r}; one of {', '.join(ACTIONS)}.")
@@ -254,18 +281,15 @@ class AuditLog:
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            seq, prev = self._tail(fd)
-            entry: dict[str, Any] = {
+            seq, prev, torn = self._tail(fd)
+            if torn is not None:  # cut the torn last line off, and record that first
+                prev = self._repair(fd, torn, user=fields["user"] or "unknown", seq=seq,
+                                    prev=prev)
+                seq += 1
+            entry = self._record(fd, {
                 "time": _utc_stamp(), "action": action, "outcome": outcome, **fields,
                 "seq": seq, "prev": prev,
-            }
-            entry["hash"] = entry_hash(entry)
-            line = canonical_bytes(entry, what="an audit entry") + b"\n"
-            written = os.write(fd, line)
-            if written != len(line):  # pragma: no cover - a full disk
-                raise BundleError(f"The audit log {str(self._path)!r} could not be written in "
-                                  "full (disk full?).")
-            os.fsync(fd)
+            })
         except OSError as exc:
             raise BundleError(
                 f"Cannot write the audit log {str(self._path)!r}: {exc.strerror}."
@@ -274,9 +298,74 @@ class AuditLog:
             os.close(fd)  # closing releases the lock
         return entry
 
-    def _tail(self, fd: int) -> tuple[int, str]:
-        """The next seq and prev, from the last line of the open log."""
+    def _record(self, fd: int, entry: dict[str, Any]) -> dict[str, Any]:
+        """Hash ``entry``, write it as one whole line and fsync; on any failure cut the file
+        back to where it was, so that it never ends with part of a record."""
+        entry["hash"] = entry_hash(entry)
+        line = canonical_bytes(entry, what="an audit entry") + b"\n"
+        start = os.fstat(fd).st_size
+        try:
+            written = os.write(fd, line)
+            if written != len(line):
+                raise OSError(errno.ENOSPC, f"only {written} of {len(line)} bytes were written "
+                              "(disk full?)")
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            raise
+        return entry
+
+    def _repair(self, fd: int, torn: bytes, *, user: str, seq: int, prev: str) -> str:
+        """Cut the torn last line off and write the repair entry; returns its hash. Should the
+        entry not be written, the torn bytes are put back (the file is left as it was found)."""
+        end = os.fstat(fd).st_size - len(torn)
+        os.ftruncate(fd, end)
+        try:
+            return str(self._record(fd, {
+                "time": _utc_stamp(), "action": REPAIR[0], "outcome": REPAIR[1], "user": user,
+                "role": None, "purpose": None, "license_id": None, "bundle": None,
+                "reason": f"torn_tail: removed {len(torn)} bytes without a line end left by an "
+                          f"interrupted write (sha256 {hashlib.sha256(torn).hexdigest()[:16]})",
+                "seq": seq, "prev": prev})["hash"])
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.write(fd, torn)
+                os.fsync(fd)
+            raise
+
+    def _tail(self, fd: int) -> tuple[int, str, bytes | None]:
+        """The next seq and prev, from the last whole line of the open log, and the bytes of a
+        torn last line (no line end, at most :data:`MAX_TORN_BYTES`) when there is one."""
         size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            end = self._last_line_start(fd, size)
+            if size - end > MAX_TORN_BYTES:
+                raise BundleError(
+                    f"The audit log {str(self._path)!r} ends with {size - end:,} bytes without a "
+                    "line end: not an interrupted write of an entry, but a damaged or edited "
+                    "file. Keep the file for the licensor and start a new log.")
+            seq, prev = self._tail_of(fd, end)
+            return seq, prev, os.pread(fd, size - end, end)
+        seq, prev = self._tail_of(fd, size)
+        return seq, prev, None
+
+    @staticmethod
+    def _last_line_start(fd: int, size: int) -> int:
+        """Where the line holding byte ``size - 1`` starts (after the previous line end)."""
+        start = size
+        while start > 0:
+            step = min(4096, start)
+            chunk = os.pread(fd, step, start - step)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:
+                return start - step + cut + 1
+            start -= step
+        return 0
+
+    def _tail_of(self, fd: int, size: int) -> tuple[int, str]:
+        """The next seq and prev of the log's first ``size`` bytes (which end with a line end)."""
         if size == 0:
             if self._genesis is None:
                 raise ParameterError(
@@ -285,20 +374,7 @@ class AuditLog:
                     "license.json)."
                 )
             return 1, self._genesis
-        if os.pread(fd, 1, size - 1) != b"\n":
-            raise BundleError(
-                f"The audit log {str(self._path)!r} ends with an incomplete line (an interrupted "
-                "write, or an edit). Keep the file for the licensor and start a new log."
-            )
-        start = size - 1
-        while start > 0:
-            step = min(4096, start)
-            chunk = os.pread(fd, step, start - step)
-            cut = chunk.rfind(b"\n")
-            if cut >= 0:
-                start = start - step + cut + 1
-                break
-            start -= step
+        start = self._last_line_start(fd, size - 1)
         last = os.pread(fd, size - start, start).rstrip(b"\n")
         try:
             entry = load_json(last)

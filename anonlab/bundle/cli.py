@@ -7,13 +7,19 @@
     risk on the recipe's targets, run the template's checks and attacks against INPUT, issue the
     license and write the signed bundle B; print the evidence. ``--linkable-family NAME`` and
     ``--keep-row-order REASON`` as for :func:`anonlab.export`.
-``anonlab verify BUNDLE --public-key FILE``
-    Check every byte of a bundle. Exit 0 when it verifies with the key, 1 when it does not
-    (the reason and the file are printed), 3 when no key was given and the bundle is only
-    self-consistent.
-``anonlab open BUNDLE --purpose P --role R [--user U] [-o OUT]``
-    Verify, check the use against the license, log it, and write the data to OUT (or print a
-    summary). Exit 1 when refused.
+    ``--no-csv-safe`` writes ``data.csv`` without neutralizing formula cells (the license says so).
+``anonlab verify BUNDLE [--public-key FILE]``
+    Check every byte of a bundle. Exit 0 when it verifies with the key (or a key of the
+    keyring), 1 when it does not (the reason and the file are printed), 3 when the signer is not
+    trusted and the bundle is only self-consistent.
+``anonlab open BUNDLE --purpose P --role R [--user U] [--public-key FILE] [-o OUT]``
+    Verify, check the signer is trusted (``--public-key`` or the keyring; else refused unless
+    ``--accept-untrusted``, which is printed and logged), check the use against the license,
+    log it, and write the data to OUT (or print a summary). Exit 1 when refused.
+``anonlab trust add KEY.pub [--name NAME]`` / ``trust list`` / ``trust remove FINGERPRINT|NAME``
+    Keep the licensors' public keys you trust in your keyring (``$ANONLAB_KEYRING`` or
+    ``~/.config/anonlab/trusted_keys``; ``--keyring PATH`` for another), so that ``verify`` and
+    ``open`` need no ``--public-key``.
 ``anonlab audit PATH``
     Print an audit log (a ``.audit.jsonl`` file, or a bundle folder for its default log) and
     check its chain; exit 1 when broken.
@@ -77,7 +83,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                         path=args.output, signing_key=args.signing_key, formats=formats,
                         overwrite=args.overwrite, audit_log=args.audit_log,
                         linkable_family=args.linkable_family,
-                        keep_row_order=args.keep_row_order)
+                        keep_row_order=args.keep_row_order, csv_safe=args.csv_safe)
     except ComplianceError as exc:
         print(f"anonlab: the release fails {len(exc.failures)} check(s) or attack(s) of "
               f"template {args.template!r}; no bundle was written:", file=sys.stderr)
@@ -106,7 +112,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from anonlab.bundle.verify import verify
 
     try:
-        result = verify(args.bundle, public_key=args.public_key)
+        result = verify(args.bundle, public_key=args.public_key, keyring=args.keyring)
     except VerificationError as exc:
         reason = getattr(exc, "reason", "")
         file = getattr(exc, "file", "")
@@ -133,31 +139,61 @@ def _license_lines(lic: Any) -> list[str]:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    from anonlab.bundle.access import open_bundle
+    from anonlab.bundle.access import open_verified
     from anonlab.bundle.export import _user
-    from anonlab.bundle.layout import LICENSE_JSON
-    from anonlab.licensing import License
 
     user = args.user or _user()
+    if args.output:
+        from anonlab.sinks import output_format
+
+        output_format(Path(args.output))  # a bad extension fails before the access is logged
     try:
-        frame = open_bundle(args.bundle, purpose=args.purpose, role=args.role, user=user,
-                            public_key=args.public_key, audit_log=args.audit_log)
+        frame, result = open_verified(
+            args.bundle, purpose=args.purpose, role=args.role, user=user,
+            public_key=args.public_key, audit_log=args.audit_log,
+            accept_untrusted=args.accept_untrusted, keyring=args.keyring)
     except AccessDeniedError as exc:
         print(f"REFUSED ({exc.reason}): {exc}", file=sys.stderr)
         return 1
+    if not result.signature_trusted:
+        print(f"WARNING: the signature is NOT trusted: {Path(args.bundle).name} is signed by "
+              f"{result.key_fingerprint}, which is neither --public-key nor in your keyring. "
+              "Opened because --accept-untrusted was given (recorded in the audit log).",
+              file=sys.stderr)
     if args.output:
-        from anonlab.sinks import output_format, sink
+        from anonlab.sinks import sink
 
         out = Path(args.output)
-        output_format(out)
-        rows = sink(frame.lazy(), out)
+        rows = sink(frame.lazy(), out, csv_safe=args.csv_safe)
         print(f"Wrote {rows:,} rows x {frame.width} columns to {out} (access logged).")
     else:
         print(f"{frame.height:,} rows x {frame.width} columns: {', '.join(frame.columns)}")
         print("(access logged; pass -o FILE to write the data out)")
-    lic = License.from_json((Path(args.bundle) / LICENSE_JSON).read_bytes())  # verified above
-    for line in _license_lines(lic):
+    for line in _license_lines(result.license):  # the license that was verified and checked
         print(line)
+    return 0
+
+
+def _cmd_trust(args: argparse.Namespace) -> int:
+    from anonlab.bundle.trust import Keyring
+
+    ring = Keyring(args.keyring)
+    if args.trust_command == "add":
+        before = len(ring)
+        entry = ring.add(args.key, name=args.name)
+        if len(ring) == before:
+            print(f"Already trusted: {entry.fingerprint} ({entry.name}) in {ring.path}")
+        else:
+            print(f"Trusted {entry.fingerprint} as {entry.name!r} in {ring.path}")
+    elif args.trust_command == "remove":
+        entry = ring.remove(args.which)
+        print(f"No longer trusted: {entry.fingerprint} ({entry.name}), removed from {ring.path}")
+    else:
+        keys = ring.keys()
+        for entry in keys:
+            print(f"{entry.fingerprint}  {entry.name}")
+        print(f"{len(keys)} trusted key{'' if len(keys) == 1 else 's'} in {ring.path}",
+              file=sys.stderr)
     return 0
 
 
@@ -221,8 +257,8 @@ def _cmd_license_show(args: argparse.Namespace) -> int:
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add ``keygen``, ``export``, ``verify``, ``open``, ``audit`` and ``license`` to the
-    ``anonlab`` parser's subparsers (the object ``add_subparsers`` returned)."""
+    """Add ``keygen``, ``export``, ``verify``, ``open``, ``audit``, ``license`` and ``trust`` to
+    the ``anonlab`` parser's subparsers (the object ``add_subparsers`` returned)."""
     from anonlab.cli import add_schema_argument
 
     k = subparsers.add_parser("keygen", help="create an Ed25519 key pair for signing bundles")
@@ -255,12 +291,17 @@ def add_parsers(subparsers: Any) -> None:
                    "family of releases, which can then be joined (stated in the license)")
     e.add_argument("--keep-row-order", metavar="REASON", help="keep the original row order "
                    "instead of a secret random one, for this reason (stated in the license)")
+    e.add_argument("--no-csv-safe", dest="csv_safe", action="store_false",
+                   help="with --csv: write text cells starting with = + - @ tab or CR unchanged "
+                   "(by default they get a leading '; the license states either way)")
     e.set_defaults(func=_cmd_export)
 
     v = subparsers.add_parser("verify", help="check a bundle's files and signature")
     v.add_argument("bundle", help="the bundle folder")
-    v.add_argument("--public-key", help="the licensor's public key (PREFIX.pub); without it only "
-                   "self-consistency is checked and the exit code is 3")
+    v.add_argument("--public-key", help="the licensor's public key (PREFIX.pub); without it the "
+                   "keyring is used, and a signer not in it gives exit code 3")
+    v.add_argument("--keyring", help="the trusted keys file (default $ANONLAB_KEYRING or "
+                   "~/.config/anonlab/trusted_keys)")
     v.set_defaults(func=_cmd_verify)
 
     o = subparsers.add_parser("open", help="open a bundle's data under its license (logged)")
@@ -268,9 +309,16 @@ def add_parsers(subparsers: Any) -> None:
     o.add_argument("--purpose", required=True, help="why, e.g. scientific-research")
     o.add_argument("--role", required=True, help="the role you act in, e.g. analyst")
     o.add_argument("--user", help="who you are, for the audit log (default: login name)")
-    o.add_argument("--public-key", help="the licensor's public key")
+    o.add_argument("--public-key", help="the licensor's public key (default: the keyring)")
+    o.add_argument("--keyring", help="the trusted keys file (default $ANONLAB_KEYRING or "
+                   "~/.config/anonlab/trusted_keys)")
+    o.add_argument("--accept-untrusted", action="store_true",
+                   help="open even when the signer is not trusted (printed and logged)")
     o.add_argument("--audit-log", help="audit log file (default BUNDLE.audit.jsonl beside it)")
     o.add_argument("-o", "--output", help="write the data here (extension picks the format)")
+    o.add_argument("--no-csv-safe", dest="csv_safe", action="store_false",
+                   help="with -o FILE.csv: write text cells starting with = + - @ tab or CR "
+                   "unchanged (by default they get a leading ')")
     o.set_defaults(func=_cmd_open)
 
     a = subparsers.add_parser("audit", help="print an audit log and check its hash chain")
@@ -284,3 +332,20 @@ def add_parsers(subparsers: Any) -> None:
     show.add_argument("bundle", help="the bundle folder")
     show.add_argument("--json", action="store_true", help="print license.json, indented")
     show.set_defaults(func=_cmd_license_show)
+
+    t = subparsers.add_parser("trust", help="manage the licensor keys you trust (your keyring)")
+    t_sub = t.add_subparsers(dest="trust_command", required=True, metavar="ACTION")
+    keyring_help = ("the trusted keys file (default $ANONLAB_KEYRING or "
+                    "~/.config/anonlab/trusted_keys)")
+    add = t_sub.add_parser("add", help="trust a licensor's public key")
+    add.add_argument("key", help="the public key file (PREFIX.pub), file:PATH or env:NAME")
+    add.add_argument("--name", help="who it belongs to (default: the file's name)")
+    add.add_argument("--keyring", help=keyring_help)
+    add.set_defaults(func=_cmd_trust)
+    lst = t_sub.add_parser("list", help="list the trusted keys")
+    lst.add_argument("--keyring", help=keyring_help)
+    lst.set_defaults(func=_cmd_trust)
+    rm = t_sub.add_parser("remove", help="stop trusting a key")
+    rm.add_argument("which", help="its fingerprint (ed25519:...) or its name")
+    rm.add_argument("--keyring", help=keyring_help)
+    rm.set_defaults(func=_cmd_trust)

@@ -137,17 +137,34 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write_data(data: pl.DataFrame, folder: Path, formats: tuple[str, ...]) -> None:
+def _check_csv(data: pl.DataFrame) -> None:
+    nested = [n for n, t in data.schema.items() if t.is_nested() or t in (pl.Binary, pl.Object)]
+    if nested:
+        raise BundleError(
+            f"CSV cannot hold the column(s) {', '.join(map(repr, nested))} (nested or "
+            "binary); export with formats=('parquet',).")
+
+
+def _csv_release(data: pl.DataFrame, csv_safe: bool) -> dict[str, Any]:
+    """What the license says about ``data.csv``'s formula cells (:mod:`anonlab.csv_safety`)."""
+    from anonlab.csv_safety import formula_cells
+
+    return {"formula_cells": "neutralized" if csv_safe else "unchanged",
+            "cells": formula_cells(data)}
+
+
+def _write_data(data: pl.DataFrame, folder: Path, formats: tuple[str, ...],
+                csv_safe: bool) -> None:
     data.write_parquet(folder / DATA_PARQUET)
     _fsync(folder / DATA_PARQUET)
     if "csv" in formats:
-        nested = [n for n, t in data.schema.items()
-                  if t.is_nested() or t in (pl.Binary, pl.Object)]
-        if nested:
-            raise BundleError(
-                f"CSV cannot hold the column(s) {', '.join(map(repr, nested))} (nested or "
-                "binary); export with formats=('parquet',).")
-        data.write_csv(folder / DATA_CSV)
+        _check_csv(data)
+        if csv_safe:
+            from anonlab.csv_safety import neutralize_csv
+
+            neutralize_csv(data.lazy()).collect().write_csv(folder / DATA_CSV)
+        else:
+            data.write_csv(folder / DATA_CSV)
         _fsync(folder / DATA_CSV)
 
 
@@ -264,6 +281,7 @@ def export(
     audit_log: str | os.PathLike[str] | AuditLog | None = None,
     linkable_family: str | None = None,
     keep_row_order: str | None = None,
+    csv_safe: bool = True,
 ) -> Bundle:
     """Make a release of ``frame`` with ``recipe``, attack it, license it and sign the bundle.
 
@@ -299,6 +317,12 @@ def export(
     keep_row_order : str, optional
         Keep the rows in the original order instead of a secret random one, for this reason
         (recorded in the license, with the row-order attack's finding).
+    csv_safe : bool, default True
+        With ``"csv"`` in ``formats``: prefix with ``'`` the text cells of ``data.csv`` (and its
+        column names) that a spreadsheet would run as formulas (``=``, ``+``, ``-``, ``@``, tab,
+        CR; :mod:`anonlab.csv_safety`). ``data.parquet`` is never changed. The license records
+        the choice and how many cells it concerns (``anonymization.release.csv``, and a line in
+        ``LICENSE.md``); ``False`` writes the cells unchanged and the license says so.
 
     Returns
     -------
@@ -342,6 +366,8 @@ def export(
     kinds = _check_formats(formats)
     if not isinstance(overwrite, bool):
         raise ParameterError("The 'overwrite' parameter of export must be True or False.")
+    if not isinstance(csv_safe, bool):
+        raise ParameterError("The 'csv_safe' parameter of export must be True or False.")
     if path is None or not isinstance(path, str | os.PathLike) or not str(path):
         raise ParameterError("The 'path' parameter of export must name the bundle folder.")
     for name, value in (("linkable_family", linkable_family), ("keep_row_order", keep_row_order)):
@@ -377,13 +403,16 @@ def export(
         "randomness": _randomness(recipe),
         "suppression": _suppression(recipe, report),
     }
+    if "csv" in kinds:
+        _check_csv(release)  # before the checks: a bundle that cannot be written is no news
+        made["csv"] = _csv_release(release, csv_safe)
     issued = certify(shell, frame=release, recipe=recipe, report=report, release=made,
                      original=original, original_profile=profile, rows=rows, scope=scope,
                      row_order=keep_row_order)
     # after the checks, so that a key problem never hides why the release would be refused
     key = load_private_key(signing_key)
     return _write_bundle(release, issued, recipe, recipe_text, report, key, target, kinds,
-                         overwrite, log_path)
+                         overwrite, log_path, csv_safe)
 
 
 def _write_bundle(
@@ -397,6 +426,7 @@ def _write_bundle(
     kinds: tuple[str, ...],
     overwrite: bool,
     log_path: Path | None,
+    csv_safe: bool = True,
 ) -> Bundle:
     """Write, hash, sign and install the bundle folder atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -404,7 +434,7 @@ def _write_bundle(
     tmp = _atomic.temp_folder(target)
     created = _now()
     try:
-        _write_data(data, tmp, kinds)
+        _write_data(data, tmp, kinds, csv_safe)
         files = []
         for name in (DATA_PARQUET, DATA_CSV):
             if (tmp / name).exists():

@@ -22,7 +22,6 @@ audit log is not part of the bundle: by default it is ``<bundle>.audit.jsonl`` b
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import os
 import re
@@ -30,8 +29,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from anonlab._paths import name_problem
 from anonlab.bundle._fail import verification_error
-from anonlab.bundle.signing import ALGORITHM, PublicKey, SigningKey
+from anonlab.bundle.signing import ALGORITHM, PublicKey, SigningKey, b64decode_strict
 
 __all__ = [
     "DATA_CSV",
@@ -182,9 +182,9 @@ def check_manifest(data: Any) -> tuple[dict[str, tuple[str, int]], PublicKey, st
     if key["algorithm"] != ALGORITHM:
         raise _malformed(MANIFEST, f"the signing key is not {ALGORITHM}")
     try:
-        raw = base64.b64decode(key["public_key"], validate=True)
+        raw = b64decode_strict(key["public_key"])
         public = PublicKey(raw)
-    except (binascii.Error, ValueError, TypeError):
+    except (ValueError, TypeError):
         raise _malformed(MANIFEST, "signing_key.public_key is not a base64 Ed25519 key") from None
     if public.fingerprint != key["fingerprint"]:
         raise _malformed(MANIFEST, "signing_key.fingerprint does not match its public key")
@@ -195,9 +195,15 @@ def check_manifest(data: Any) -> tuple[dict[str, tuple[str, int]], PublicKey, st
     for i, entry in enumerate(entries):
         _keys(entry, {"path", "sha256", "bytes"}, MANIFEST)
         name, sha, size = entry["path"], entry["sha256"], entry["bytes"]
-        if (not isinstance(name, str) or not name or "/" in name or "\\" in name
-                or name in (".", "..", MANIFEST, SIGNATURE) or name in files):
-            raise _malformed(MANIFEST, f"files[{i}].path is not a plain, unique file name")
+        problem = name_problem(name)
+        if problem is None and name in (MANIFEST, SIGNATURE):
+            problem = f"names {name}, which the manifest cannot list"
+        if problem is None and name in files:
+            problem = "is listed twice"
+        if problem is not None:
+            # a manifest's names are confined to the bundle folder (anonlab._paths)
+            raise _malformed(MANIFEST, f"files[{i}].path {problem}: not a plain, unique file "
+                             "name inside the bundle")
         if not isinstance(sha, str) or not _HEX64.match(sha):
             raise _malformed(MANIFEST, f"files[{i}].sha256 is not 64 hex digits")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
@@ -228,9 +234,9 @@ def check_signature(data: Any) -> tuple[str, bytes]:
     if not isinstance(fp, str) or not _FINGERPRINT.match(fp):
         raise _malformed(SIGNATURE, "key_fingerprint is not 'ed25519:' and 32 hex digits")
     try:
-        sig = base64.b64decode(data["signature"], validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise _malformed(SIGNATURE, "signature is not base64") from None
+        sig = b64decode_strict(data["signature"])
+    except (ValueError, TypeError):
+        raise _malformed(SIGNATURE, "signature is not canonical base64") from None
     if len(sig) != 64:
         raise _malformed(SIGNATURE, "an Ed25519 signature has 64 bytes")
     return fp, sig

@@ -33,6 +33,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from anonlab._files import PEM_MAX_BYTES, read_bounded
 from anonlab.errors import ParameterError, SecretKeyError
+from anonlab.keys import (
+    _env_name_shown,
+    _not_a_variable,
+    _path_shown,
+    _strong_key_material,
+    shown_reference,
+)
 
 __all__ = [
     "ALGORITHM",
@@ -207,25 +214,33 @@ def fingerprint(public_key: PublicKey | SigningKey | Ed25519PublicKey | bytes) -
 
 
 def _read_ref(ref: str | os.PathLike[str], owner: str) -> tuple[bytes, str]:
-    """The bytes a reference points at, and a description of where (never the bytes)."""
+    """The bytes a reference points at, and a description of where (never the bytes).
+
+    Text that looks like the key itself, given as a variable name or a path, is never shown
+    (:func:`anonlab.keys.shown_reference`): PEM or OpenSSH text, or text with line breaks, is
+    refused before anything is read.
+    """
     if isinstance(ref, str) and ref.startswith("env:"):
         var = ref[4:]
         if not var:
             raise ParameterError(f"The key reference of {owner} 'env:' names no variable.")
+        name = _env_name_shown(var)
+        if name is None:
+            raise ParameterError(_not_a_variable(ref, owner))
         value = os.environ.get(var)
         if not value:
             raise SecretKeyError(
-                f"The environment variable {var!r} (key={ref!r}) is not set. {_HOWTO}"
+                f"The environment variable {name} (key={ref!r}) is not set. {_HOWTO}"
             )
         raw = os.fsencode(value)
         if b"-----BEGIN" in raw and b"\n" not in raw and b"\\n" in raw:
             raw = raw.replace(b"\\n", b"\n")  # PEM pasted into a one-line variable
-        return raw, f"the environment variable {var!r}"
+        return raw, f"the environment variable {name}"
     if isinstance(ref, str):
         text = ref[5:] if ref.startswith("file:") else ref
         if not text:
             raise ParameterError(f"The key reference of {owner} names no file.")
-        if _looks_like_key_material(text):
+        if _strong_key_material(text):
             # never echo it: the caller passed the key itself where a reference belongs
             raise ParameterError(
                 f"The key reference of {owner} looks like key material, not a path: pass the "
@@ -234,46 +249,66 @@ def _read_ref(ref: str | os.PathLike[str], owner: str) -> tuple[bytes, str]:
         path = Path(text).expanduser()
     elif isinstance(ref, os.PathLike):
         path = Path(ref)
+        text = str(path)
     else:
         raise ParameterError(
             f"The key of {owner} must be a path, 'file:PATH', 'env:NAME' or a key object. Got a "
             f"{type(ref).__name__} instead (raw key bytes are never passed directly)."
         )
-    shown = _shown_path(path)
-    where = f"the key file {shown}"
+    shown = _path_shown(text)
+    where = (f"the key file {shown}" if shown is not None
+             else f"the key file named by {shown_reference(text)}")
     try:
         return read_bounded(path, PEM_MAX_BYTES, "key file", SecretKeyError,
                             shown=shown), where
     except FileNotFoundError:
-        raise SecretKeyError(f"The key file {shown} does not exist. {_HOWTO}") from None
-    except OSError as exc:
-        raise SecretKeyError(
-            f"The key file {shown} cannot be read: {exc.strerror}.") from None
-
-
-def _looks_like_key_material(text: str) -> bool:
-    """PEM text, an OpenSSH key, or a long run of base64/hex: a key, not a file name."""
-    if "-----BEGIN" in text or "\n" in text or text.startswith("ssh-ed25519 "):
-        return True
-    import re
-
-    return bool(re.fullmatch(r"[A-Za-z0-9+/=_-]{40,}", text.strip()))
-
-
-def _shown_path(path: Path) -> str:
-    """A path for a message, shortened so that a mistaken key can never be printed whole."""
-    text = str(path)
-    return repr(text) if len(text) <= 120 else repr(text[:40] + "…")
+        hint = "" if shown is not None else (
+            " If that text is the key itself, write it to a file and pass its path.")
+        raise SecretKeyError(f"{_cap(where)} does not exist.{hint} {_HOWTO}") from None
+    except (OSError, ValueError) as exc:  # ValueError: an embedded NUL
+        reason = getattr(exc, "strerror", None) or "not a usable path"
+        raise SecretKeyError(f"{_cap(where)} cannot be read: {reason}.") from None
 
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def b64decode_strict(text: str | bytes) -> bytes:
+    """Decode standard base64 strictly: only the alphabet, correct padding, and the unused bits
+    of the last character zero, so that each byte string has exactly one accepted encoding.
+
+    ``base64.b64decode(validate=True)`` alone accepts ``...Q=`` and ``...R=`` for the same bytes
+    (it ignores the padding bits), which lets a signature or key be altered without changing
+    what it decodes to; the decoded bytes are therefore re-encoded and compared.
+
+    Raises
+    ------
+    ValueError
+        The text is not the canonical base64 of any bytes.
+    """
+    if isinstance(text, str):
+        try:
+            data = text.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("not ASCII") from None
+    elif isinstance(text, bytes):
+        data = text
+    else:
+        raise ValueError(f"a {type(text).__name__}, not base64 text")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64") from None
+    if base64.b64encode(raw) != data:
+        raise ValueError("not canonical base64 (padding bits set, or padding missing)")
+    return raw
+
+
 def _raw32(data: bytes) -> bytes | None:
     try:
-        raw = base64.b64decode(data.strip(), validate=True)
-    except (binascii.Error, ValueError):
+        raw = b64decode_strict(data.strip())
+    except ValueError:
         return None
     return raw if len(raw) == 32 else None
 

@@ -163,7 +163,8 @@ def _build_parsers() -> dict[str, MagicArgumentParser]:
     parsers["export"] = p
 
     p = _parser("verify", "Check that every file of a bundle is what its signer wrote. "
-                          "Without --public-key only self-consistency is checked.")
+                          "Without --public-key the signer is looked up in your keyring "
+                          "(anonlab trust add); a signer in neither is reported untrusted.")
     p.add_argument("path", help="The bundle folder.")
     p.add_argument("--public-key", default=None, dest="public_key",
                    help="The licensor's public key: a file, file:PATH or env:NAME.")

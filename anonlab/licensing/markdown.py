@@ -133,10 +133,12 @@ def to_markdown(license: License) -> str:
         "with the licensor's Ed25519 key. Check it before use:",
         "", "```", "anonlab verify PATH --public-key KEY", "```", "",
         "where `PATH` is the bundle and `KEY` the licensor's public key, obtained from the "
-        "licensor by a channel you trust. Verification fails if any file was changed, added or "
-        "removed. `license.json` is written as canonical JSON (RFC 8785 style), so its hash is "
-        "stable; its ODRL 2.2 policy uses the anonlab profile "
-        "(`https://anonlab.dev/odrl/profile`).",
+        "licensor by a channel you trust (or add it once to your keyring with `anonlab trust "
+        "add KEY`, after which `anonlab verify PATH` and `anonlab open` use it). Verification "
+        "fails if any file was changed, added or removed, and `anonlab open` refuses a bundle "
+        "signed by a key you have not given or trusted. `license.json` is written as canonical "
+        "JSON (RFC 8785 style), so its hash is stable; its ODRL 2.2 policy uses the anonlab "
+        "profile (`https://anonlab.dev/odrl/profile`).",
         "", "## Precedence", "",
         "This text and `license.json` state the same terms. If they differ, this text prevails; "
         "`license.json` is its machine-readable encoding.",
@@ -251,8 +253,26 @@ def _release_lines(release: Any) -> list[str]:
         steps = ", ".join(str(n) for n in sup.get("steps", ()))
         out.append(f"- Suppressed cells of `{_cell(sup['column'])}` (null or `*`, which match "
                    f"any value) come from step(s) {steps}{counted}.")
+    csv = release.get("csv")
+    if csv:
+        out.append(_csv_line(csv))
     for r in release.get("randomness", ()):
         out.append(f"- Step {r['step']} ({r['op']} on `{_cell(r['column'])}`) drew "
                    f"{_cell(r['randomness'])} randomness; the replay attack above could not "
                    "reproduce it.")
     return out
+
+
+def _csv_line(csv: Any) -> str:
+    """What ``data.csv`` holds in cells a spreadsheet would run as formulas."""
+    cells = int(csv.get("cells") or 0)
+    plural = "" if cells == 1 else "s"
+    counted = f"{cells:,} text cell{plural} or column name{plural}"
+    if csv.get("formula_cells") == "unchanged":
+        return (f"- `data.csv` was written without neutralizing formula cells, at the licensor's "
+                f"choice: {counted} start with = + - @, a tab or a carriage return, which a "
+                "spreadsheet may run as a formula. Open it as text, or read `data.parquet`.")
+    return (f"- CSV cells were neutralized against formula injection: in `data.csv`, {counted} "
+            "that a spreadsheet would run as a formula (starting with = + - @, a tab or a "
+            "carriage return) begin with an added `'`, which spreadsheets show as text; "
+            "`data.parquet` holds the values unchanged.")

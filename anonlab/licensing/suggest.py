@@ -203,7 +203,8 @@ def _rewrite(
     elif kind is Kind.FREE_TEXT_WITH_IDENTIFIERS and not pseudonyms_ok:
         out = [(Drop(), "free text with identifiers: dropped")]
     elif kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
-        out = [(Scrub(), "free text: identifiers replaced")]
+        out = [(current if current.op == "scrub" else Scrub(),
+                "free text: identifiers replaced, with the record's own identifiers as context")]
     elif risky:
         if kind is Kind.CITY:
             out = [(Drop(), "city: dropped (geography kept as a three-digit ZIP)")]

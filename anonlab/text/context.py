@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anonlab.text.lexicons import COMMON_WORDS
 
@@ -87,11 +88,22 @@ def context_values(values: Iterable[object]) -> list[Needle]:
             continue
         if isinstance(value, dt.date):
             day = value.date() if isinstance(value, dt.datetime) else value
-            out.extend(Needle("date", text=form) for form in _date_forms(day))
+            out.extend(_date_needles(day))
             continue
-        text = str(value).strip()
-        if not text:
-            continue
+        out.extend(_needles(str(value).strip()))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _date_needles(day: dt.date) -> tuple[Needle, ...]:
+    return tuple(Needle("date", text=form) for form in _date_forms(day))
+
+
+@lru_cache(maxsize=65536)
+def _needles(text: str) -> tuple[Needle, ...]:
+    """The needles of one value (cached: cities, ZIP codes and dates repeat across records)."""
+    out: list[Needle] = []
+    if text:
         kind = _kind_of(text)
         digits = "".join(ch for ch in text if ch.isdigit())
         if kind == "email":
@@ -99,7 +111,7 @@ def context_values(values: Iterable[object]) -> list[Needle]:
             local = text.split("@", 1)[0]
             if len(local) >= 4:
                 out.append(Needle("email", text=local))
-            continue
+            return tuple(out)
         if kind in ("phone", "ssn", "zip", "mrn") and len(digits) >= _DIGITS_MIN:
             out.append(Needle(kind, digits=digits))
         out.append(Needle(kind, text=text))
@@ -111,7 +123,7 @@ def context_values(values: Iterable[object]) -> list[Needle]:
             for number in re.findall(r"\d+", text):
                 if len(number) >= 3 and kind == "address":
                     out.append(Needle("address", digits=number))
-    return out
+    return tuple(out)
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -59,22 +59,30 @@ DATE_FORMS: tuple[str, ...] = (
 """Written forms of a date the ``date`` pattern recognizes (and its tests check), with a time
 of day after any of them."""
 
-_DATE = "|".join(
+_DATE_NUMBERS = "|".join(
     (
         rf"\b{_YEAR}[-/.]{_NUM_MONTH}[-/.]{_NUM_DAY}(?:[T ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\b",
         rf"\b{_NUM_MONTH}[-/.]{_NUM_DAY}[-/.](?:{_YEAR}|\d{{2}})\b(?![-/.]\d)",
         rf"\b{_NUM_DAY}[.]{_NUM_MONTH}[.](?:{_YEAR}|\d{{2}})\b(?![.]\d)",
+        r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b",
+        rf"(?<![\d/.-])\b{_NUM_MONTH}[/-]{_YEAR}\b(?![/.-]\d)",
+        rf"(?<![\d/.])(?<!pain\s)(?<!pain:\s)(?<!score\s)(?<!bp\s)(?<!strength\s)(?<!to\s)"
+        rf"\b{_NUM_MONTH}/{_NUM_DAY}\b(?![/\d]){_NOT_FRACTION}",
+    )
+)
+_DATE_WORDS = "|".join(
+    (
         rf"(?:\b{_WEEKDAY},?\s+)?\b{_MONTH}\.?\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?",
         rf"(?:\b{_WEEKDAY},?\s+)?\b{_DAY}\s+(?:of\s+|day\s+of\s+)?{_MONTH}\b\.?"
         rf"(?:,?\s+{_YEAR}\b)?",
         rf"\b{_NUM_DAY}[-\s]{_MONTH}[-\s](?:{_YEAR}|\d{{2}})\b",
         rf"\b{_MONTH}\.?,?\s+(?:of\s+)?{_YEAR}\b",
-        r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b",
-        rf"(?<![\d/.-])\b{_NUM_MONTH}[/-]{_YEAR}\b(?![/.-]\d)",
-        rf"(?<![\d/.])(?<!pain\s)(?<!pain:\s)(?<!score\s)(?<!bp\s)(?<!strength\s)(?<!to\s)"
-        rf"\b{_NUM_MONTH}/{_NUM_DAY}\b(?![/\d]){_NOT_FRACTION}",
         rf"\b{_WEEKDAY}\s+(?:the\s+)?{_DAY}\b",
     )
+)
+#: A month or weekday name may be in the text (the worded date forms need one).
+MONTHISH = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun", re.IGNORECASE
 )
 
 _AGE_NUMBER = r"(?:9\d|1[01]\d)"
@@ -112,9 +120,9 @@ _URL = "|".join(
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _H = r"[0-9A-Fa-f]{1,4}"
-_IP = "|".join(
+_IPV4 = rf"(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\d.]*\d)"
+_IPV6 = "|".join(
     (
-        rf"(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\d.]*\d)",
         rf"(?<![\w:])(?:{_H}:){{4,7}}{_H}(?![\w:])",
         rf"(?<![\w:])(?:{_H}:){{1,6}}:(?:{_H}(?::{_H}){{0,5}})?(?![\w:])",
         rf"(?<![\w:])::(?:{_H}(?::{_H}){{0,6}})(?![\w:])",
@@ -153,19 +161,19 @@ _MRN = "|".join(
     )
 )
 
-PATTERNS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(_EMAIL),
-    "url": re.compile(_URL, re.IGNORECASE),
-    "ip": re.compile(_IP),
-    "date": re.compile(_DATE, re.IGNORECASE),
-    "age": re.compile(_AGE, re.IGNORECASE),
-    "ssn": re.compile(_SSN),
-    "phone": re.compile(_PHONE),
-    "address": re.compile(_ADDRESS),
-    "zip": re.compile(_ZIP),
-    "mrn": re.compile(_MRN),
+PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "email": (re.compile(_EMAIL),),
+    "url": (re.compile(_URL, re.IGNORECASE),),
+    "ip": (re.compile(_IPV4), re.compile(_IPV6)),
+    "date": (re.compile(_DATE_NUMBERS, re.IGNORECASE), re.compile(_DATE_WORDS, re.IGNORECASE)),
+    "age": (re.compile(_AGE, re.IGNORECASE),),
+    "ssn": (re.compile(_SSN),),
+    "phone": (re.compile(_PHONE),),
+    "address": (re.compile(_ADDRESS),),
+    "zip": (re.compile(_ZIP),),
+    "mrn": (re.compile(_MRN),),
 }
-"""Kind to compiled pattern, in the order the scrubber applies them (an earlier kind's span
+"""Kind to its compiled patterns, in the order the scrubber applies them (an earlier kind's span
 wins where two overlap)."""
 
 CITIES: tuple[str, ...] = (

@@ -408,7 +408,8 @@ class Pseudonymize(Transform):
         Put the value -> token table into ``ctx.side_outputs[lookup]`` (``Recipe.apply(...,
         side_outputs=...)``), a DataFrame with String columns ``value`` (each distinct value as
         text, as it was hashed) and ``token``. It re-identifies the data: keep it apart. ``None``
-        keeps no table.
+        keeps no table. A plain name (no path separator, ``:`` or ``..``): ``anonlab apply
+        --lookup-dir DIR`` writes it to ``DIR/<lookup>.parquet``.
 
     Notes
     -----
@@ -454,8 +455,13 @@ class Pseudonymize(Transform):
         if not isinstance(self.prefix, str):
             raise self._bad("prefix", "a str", self.prefix)
         check_int(self.digits, "digits", owner, min_value=1, max_value=MAX_LENGTH["base32"])
-        if self.lookup is not None and (not isinstance(self.lookup, str) or not self.lookup):
-            raise self._bad("lookup", "a non-empty str naming the table, or None", self.lookup)
+        if self.lookup is not None:
+            from anonlab._paths import name_problem
+
+            # the name becomes a file under `anonlab apply --lookup-dir`: a plain name only
+            if name_problem(self.lookup) is not None or ":" in self.lookup:
+                raise self._bad("lookup", "a plain table name (no '/', '\\', ':' or '..'), "
+                                "or None", self.lookup)
 
     def check_input(self, column: str, dtype: pl.DataType) -> None:
         _check_hashable(self.op, column, dtype)

@@ -10,7 +10,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from anonlab.bundle import AuditLog, Bundle, open_bundle
+from anonlab.bundle import AuditLog, Bundle, Keyring, UntrustedSignatureWarning, open_bundle
 from anonlab.errors import AccessDeniedError, ParameterError, VerificationError
 from tests.bundle.conftest import AFTER, BEFORE, INSIDE, Keys, Source
 
@@ -46,10 +46,28 @@ def test_narrower_purpose_is_allowed(bundle_copy: Path, keys: Keys) -> None:
     assert _entries(bundle_copy)[0]["outcome"] == "allowed"
 
 
-def test_without_a_key_the_log_says_untrusted(bundle_copy: Path) -> None:
-    open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE)
+def test_without_a_trusted_key_open_is_refused_and_logged(bundle_copy: Path) -> None:
+    with pytest.raises(VerificationError, match="not a key you trust") as info:
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE)
+    assert info.value.reason == "untrusted"
+    (entry,) = _entries(bundle_copy)
+    assert (entry["outcome"], entry["reason"]) == ("failed", "untrusted:signature")
+
+
+def test_accepting_an_untrusted_signature_is_logged_and_warned(bundle_copy: Path) -> None:
+    with pytest.warns(UntrustedSignatureWarning, match="not a key you trust"):
+        open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE,
+                    accept_untrusted=True)
     reason = _entries(bundle_copy)[0]["reason"]
-    assert reason == "signature_untrusted; checked_at=2026-06-01T00:00:00Z"
+    assert reason == "signature_untrusted; accepted_untrusted; checked_at=2026-06-01T00:00:00Z"
+
+
+def test_a_key_in_the_keyring_is_trusted(bundle_copy: Path, keys: Keys, tmp_path: Path) -> None:
+    ring = Keyring(tmp_path / "ring")
+    ring.add(keys.public, name="General Hospital")
+    open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE,
+                keyring=ring)
+    assert _entries(bundle_copy)[0]["reason"] == "checked_at=2026-06-01T00:00:00Z"
 
 
 @pytest.mark.parametrize(

@@ -133,8 +133,11 @@ def test_garbage_and_torn_lines(tmp_path: Path) -> None:
     _write(log, [*lines, b'{"partial":'])
     result = log.verify()
     assert (result.ok, result.line) == (False, 4)
-    with pytest.raises(BundleError, match="incomplete line"):
-        log.append(action="open", outcome="allowed", user="x")
+    log.append(action="open", outcome="allowed", user="x")  # the torn line is repaired
+    repaired = log.entries()
+    assert [e["action"] for e in repaired[-2:]] == ["repair", "open"]
+    assert repaired[-2]["reason"].startswith("torn_tail: removed 11 bytes")
+    assert log.verify().ok
     _write(log, [*lines[:2], lines[2].replace(b"user2", b"userX")])
     with pytest.raises(BundleError, match="does not match its hash"):
         log.append(action="open", outcome="allowed", user="x")

@@ -11,6 +11,7 @@ import pytest
 
 from anonlab.bundle import AuditLog, Bundle
 from anonlab.bundle.cli import add_parsers
+from anonlab.errors import VerificationError
 from tests.bundle.conftest import HASH_KEY, Keys, Source
 
 
@@ -63,11 +64,16 @@ def test_export_verify_open_audit(exported: Path, keys: Keys, other_keys: Keys, 
                 "--user", "ada", "--public-key", str(keys.public), "-o", str(target)) == 0
     assert "Wrote 200 rows" in capsys.readouterr().out
     assert pl.read_parquet(target).height == 200
+    with pytest.raises(VerificationError, match="not a key you trust"):
+        _run("open", str(exported), "--purpose", "statistics", "--role", "analyst",
+             "--user", "ada")
     assert _run("open", str(exported), "--purpose", "statistics", "--role", "analyst",
-                "--user", "ada") == 0
-    assert "200 rows x" in capsys.readouterr().out
+                "--user", "ada", "--accept-untrusted") == 0
+    printed = capsys.readouterr()
+    assert "200 rows x" in printed.out
+    assert "WARNING: the signature is NOT trusted" in printed.err
     assert _run("open", str(exported), "--purpose", "marketing", "--role", "analyst",
-                "--user", "ada") == 1
+                "--user", "ada", "--public-key", str(keys.public)) == 1
     assert "REFUSED (purpose)" in capsys.readouterr().err
 
     assert _run("audit", str(exported)) == 0
@@ -76,10 +82,12 @@ def test_export_verify_open_audit(exported: Path, keys: Keys, other_keys: Keys, 
     log = AuditLog.for_bundle(exported).path
     assert _run("audit", str(log), "--json") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [json.loads(line)["outcome"] for line in lines] == ["allowed", "allowed", "refused"]
+    assert [json.loads(line)["outcome"] for line in lines] == ["allowed", "failed", "allowed",
+                                                               "refused"]
+    assert json.loads(lines[2])["reason"] == "signature_untrusted; accepted_untrusted"
 
     entries = log.read_bytes().splitlines(keepends=True)
-    log.write_bytes(b"".join([entries[0], entries[2]]))
+    log.write_bytes(b"".join([entries[0], entries[2], entries[3]]))
     assert _run("audit", str(log)) == 1
     assert "BROKEN at line 2" in capsys.readouterr().out
 

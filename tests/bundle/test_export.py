@@ -315,7 +315,7 @@ def test_no_key_ever_enters_the_bundle(source: Source, keys: Keys, tmp_path: Pat
     bundle = make_bundle(source, keys, tmp_path / "b", formats=("parquet", "csv"),
                          audit_log=log)
     open_bundle(bundle.path, purpose="statistics", role="analyst", user="ada",
-                 now=INSIDE)
+                 public_key=keys.public, now=INSIDE)
     signing = load_private_key(keys.private)
     raw = signing._key.private_bytes(serialization.Encoding.Raw,
                                      serialization.PrivateFormat.Raw,
@@ -396,7 +396,7 @@ def test_pandas_frame_round_trip(source: Source, keys: Keys, tmp_path: Path) -> 
     bundle = export(source.raw.to_pandas(), recipe=source.recipe, license=fixed_license(),
                     path=tmp_path / "b", signing_key=keys.private)
     back = open_bundle(bundle.path, purpose="statistics", role="analyst", user="ada",
-                        backend="pandas", now=INSIDE)
+                        public_key=keys.public, backend="pandas", now=INSIDE)
     assert isinstance(back, pd.DataFrame)
     written = pl.read_parquet(bundle.path / "data.parquet").to_pandas()
     pd.testing.assert_frame_equal(back, written, check_dtype=False)

@@ -369,7 +369,7 @@ def test_temporary_columns_do_not_clash() -> None:
         ({"prefix": 1}, "'prefix' parameter of Pseudonymize must be a str"),
         ({"digits": 0}, "'digits' parameter of Pseudonymize must be an int >= 1 and <= 52"),
         ({"digits": 53}, "<= 52"),
-        ({"lookup": ""}, "'lookup' parameter of Pseudonymize must be a non-empty str"),
+        ({"lookup": ""}, "'lookup' parameter of Pseudonymize must be a plain table name"),
         ({"lookup": 3}, "'lookup'"),
     ],
 )

@@ -164,8 +164,10 @@ print(json.dumps({k: policy[k] for k in ("@type", "conflict", "permission", "pro
 # ## The vendor's side
 #
 # The vendor receives the folder and the clinic's public key. `anonlab.open` verifies every
-# byte, checks the license is in force and that their role may use the purpose, logs the access
-# and returns the data.
+# byte, checks the bundle was signed by that key (passed as `public_key=`, or kept once in the
+# vendor's keyring with `anonlab trust add clinic.pub`; any other signer is refused), checks the
+# license is in force and that their role may use the purpose, logs the access and returns the
+# data.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -225,6 +227,7 @@ del os.environ["ANONLAB_KEY"]  # no output: the key must never be printed
 #
 # - [Tutorial 2](02-hipaa-safe-harbor.ipynb): HIPAA Safe Harbor, identifier by identifier.
 # - [Tutorial 4](04-risk-adult.ipynb): what the risk figures mean.
-# - The vendor's command line: `anonlab verify BUNDLE --public-key clinic.pub`,
+# - The vendor's command line: `anonlab trust add clinic.pub --name Clinic` (once), then
+#   `anonlab verify BUNDLE`,
 #   `anonlab open BUNDLE --purpose service-analytics --role analyst --user j.smith -o data.parquet`,
 #   `anonlab audit BUNDLE.audit.jsonl`.
