@@ -6,6 +6,11 @@ an error (the loaders silently keep the last one, so a reviewer reading the firs
 misled), and bytes that are not UTF-8, nesting too deep to parse, and non-string keys all become
 a :class:`ValueError` with a one-line reason that the caller wraps in its own error.
 
+Aliases and anchors (``&name`` / ``*name``) are refused: a recipe, license or template has no
+use for them, and a few lines of nested aliases (a "billion laughs") expand to billions of
+values, which hung the loader, and formatting them in an error message hung it longer. Text
+longer than :data:`~anonlab._files.TEXT_MAX_BYTES` is refused before parsing.
+
 On the writing side, PyYAML with ``allow_unicode`` emits characters such as NEL (U+0085) and the
 Unicode line and paragraph separators raw, and reads them back as line breaks; strings holding
 them (or any control character) are written double-quoted, where they are escaped.
@@ -18,13 +23,24 @@ from typing import Any
 
 import yaml
 
+from anonlab._files import TEXT_MAX_BYTES
+
 __all__ = ["dump_yaml", "load_json", "load_yaml"]
 
 _UNSAFE = frozenset("\x85\u2028\u2029\ufeff") | frozenset(chr(c) for c in range(0x20)) | {"\x7f"}
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key repeated within one mapping."""
+    """SafeLoader that refuses a key repeated within one mapping, and anchors and aliases."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -39,8 +55,9 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             ) from None
         if key in seen:
+            shown = repr(key) if len(repr(key)) <= 60 else f"{repr(key)[:60]}…"
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice in one mapping", key_node.start_mark
+                None, None, f"key {shown} is given twice in one mapping", key_node.start_mark
             )
         seen[key] = loader.construct_object(value_node, deep=deep)
     return seen
@@ -66,6 +83,7 @@ def load_yaml(text: str | bytes) -> Any:
 
     Raises ValueError with a one-line reason and, where known, the line and column.
     """
+    _check_size(text)
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
@@ -85,13 +103,25 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"key {key!r} is given twice in one object")
+            shown = repr(key) if len(repr(key)) <= 60 else f"{repr(key)[:60]}…"
+            raise ValueError(f"key {shown} is given twice in one object")
         out[key] = value
     return out
 
 
+def _check_size(text: str | bytes) -> None:
+    if not isinstance(text, str | bytes):
+        raise ValueError(f"expected text, got a {type(text).__name__}")
+    if len(text) > TEXT_MAX_BYTES:
+        raise ValueError(
+            f"the text is {len(text):,} characters, more than the {TEXT_MAX_BYTES:,} a recipe, "
+            "license or template may hold"
+        )
+
+
 def load_json(text: str | bytes) -> Any:
     """Parse JSON, refusing duplicate keys; raises ValueError with a one-line reason."""
+    _check_size(text)
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")

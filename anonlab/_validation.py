@@ -10,7 +10,10 @@ from typing import Any
 
 from anonlab.errors import ParameterError
 
-__all__ = ["check_int", "check_one_of", "describe", "dtype_name", "fresh_name"]
+__all__ = ["INT64_MAX", "check_int", "check_one_of", "describe", "dtype_name", "fresh_name"]
+
+INT64_MAX = 2**63 - 1
+"""The largest int a parameter may be (polars and numpy hold 64-bit integers)."""
 
 
 def dtype_name(dtype: Any) -> str:
@@ -52,7 +55,8 @@ def describe(value: Any) -> str:
 
     Text that may be a key (:func:`anonlab.keys.looks_like_key_material`) and bytes of key
     length are described, never shown: a key passed where another parameter belongs must not
-    end up in a message.
+    end up in a message. A large container is described by its type without being formatted at
+    all (formatting a structure of a billion shared items would take hours).
     """
     from anonlab.keys import KEY_MIN_BYTES, looks_like_key_material
 
@@ -60,6 +64,8 @@ def describe(value: Any) -> str:
         return f"a {type(value).__name__} of {len(value)} bytes (not shown)"
     if isinstance(value, str) and looks_like_key_material(value):
         return f"a str of {len(value)} characters that may be a key (not shown)"
+    if isinstance(value, list | tuple | dict | set | frozenset | str | bytes) and len(value) > 40:
+        return f"a {type(value).__name__}"
     text = repr(value)
     if len(text) <= 40:
         return text
@@ -75,9 +81,21 @@ def check_int(
     max_value: int | None = None,
     allow_none: bool = False,
 ) -> int | None:
-    """Check that ``value`` is an int (not a bool) within bounds and return it."""
+    """Check that ``value`` is an int (not a bool) within bounds and return it.
+
+    Whatever the bounds, the int must fit in 64 bits (:data:`INT64_MAX`): every count, length
+    and seed goes to polars or numpy, which hold 64-bit integers, and a larger one would fail
+    there with an overflow instead of here with the parameter's name.
+    """
     if value is None and allow_none:
         return None
+    if (isinstance(value, int) and not isinstance(value, bool)
+            and not -INT64_MAX - 1 <= value <= INT64_MAX):
+        digits = len(str(abs(value)))
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be an int that fits in 64 bits (at most "
+            f"{INT64_MAX:,} in size). Got an int of {digits} digits instead."
+        )
     bounds = []
     if min_value is not None:
         bounds.append(f">= {min_value}")

@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from anonlab._files import write_atomic
 from anonlab._version import __version__
-from anonlab.errors import AnonlabError, ParameterError
+from anonlab.errors import AnonlabError, ParameterError, strip_polars_context
 
 __all__ = ["main"]
 
@@ -35,7 +35,7 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     import anonlab
     from anonlab.io import scan
 
-    lf = scan(args.input, separator=args.separator)
+    lf = scan(args.input, separator=args.separator, dtypes=args.schema)
     prof = anonlab.profile(lf, sample=args.sample, detection_rows=args.detection_rows)
     if args.json:
         print(json.dumps(prof.to_dict(), indent=2))
@@ -55,7 +55,7 @@ def _cmd_risk(args: argparse.Namespace) -> int:
     import anonlab
     from anonlab.io import read
 
-    frame = read(args.input, separator=args.separator)
+    frame = read(args.input, separator=args.separator, dtypes=args.schema)
     population = read(args.population) if args.population else None
     report = anonlab.assess_risk(
         frame,
@@ -75,12 +75,14 @@ def _cmd_risk(args: argparse.Namespace) -> int:
 
 
 def _read_recipe(path: str) -> Any:
+    from anonlab._files import TEXT_MAX_BYTES, read_bounded
+    from anonlab.errors import RecipeError
     from anonlab.recipe import Recipe
 
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise FileNotFoundError(f"No such file: {path!r}")
-    text = file.read_text(encoding="utf-8")
+    text = read_bounded(file, TEXT_MAX_BYTES, "recipe file", RecipeError)
     if file.suffix.lower() == ".json":
         return Recipe.from_json(text)
     return Recipe.from_yaml(text)
@@ -95,7 +97,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     import anonlab
     from anonlab.io import scan
 
-    prof = anonlab.profile(scan(args.input, separator=args.separator))
+    prof = anonlab.profile(scan(args.input, separator=args.separator, dtypes=args.schema))
     recipe = anonlab.suggest_recipe(prof, key=args.key, k=args.k)
     if args.output:
         out = Path(args.output)
@@ -154,7 +156,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     output_format(out)  # fail on a bad extension before any work
     if Path(args.input).resolve() == out.resolve():
         raise ParameterError("The output file must differ from the input file.")
-    lf = scan(args.input, separator=args.separator)
+    lf = scan(args.input, separator=args.separator, dtypes=args.schema)
     side: dict[str, pl.DataFrame] = {}
     query = recipe.apply_lazy(lf, side_outputs=side)
     tables = _side_targets(side, args.lookup_dir, out, Path(args.input))
@@ -313,6 +315,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_schema_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--schema`` option of the commands that read a CSV file."""
+    parser.add_argument(
+        "--schema", metavar="NAME=TYPE,...",
+        help="types of CSV columns, e.g. 'zip=str,age=int' (str, int, float, bool, date, "
+             "datetime); other columns are guessed from the first 10,000 rows and checked "
+             "against every row")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse quotes the offending argument in its usage errors (``unrecognized arguments:
     ...``, ``invalid int value: ...``); an argument that looks like a key (pasted where a
@@ -349,6 +360,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profile", help="profile a table file and print what identifies people")
     p.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
     p.add_argument("--separator", help="CSV separator (detected among , ; tab | when omitted)")
+    add_schema_argument(p)
     p.add_argument("--sample", type=int, help="profile a random sample of this many rows")
     p.add_argument("--detection-rows", type=int, default=10_000,
                    help="rows examined by identifier detection (default 10,000)")
@@ -359,6 +371,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")
     s.add_argument("-o", "--output", help="recipe file to write (.yaml or .json); else stdout")
     s.add_argument("--separator", help="CSV separator (detected when omitted)")
+    add_schema_argument(s)
     s.add_argument("--key", default="env:ANONLAB_KEY",
                    help="key reference for hash steps (default env:ANONLAB_KEY)")
     s.add_argument("--k", type=int, default=5, help="k-anonymity target (default 5)")
@@ -370,6 +383,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", required=True,
                    help="output file; its extension picks the format")
     a.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    add_schema_argument(a)
     a.add_argument("--output-separator", help="output CSV separator (default , or tab for .tsv)")
     a.add_argument("--lookup-dir", help="folder for side tables such as pseudonym lookups")
     a.add_argument("--no-csv-safe", dest="csv_safe", action="store_false",
@@ -390,6 +404,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--sampling-fraction", type=float,
                    help="share of the population in the file (adds uniqueness estimates)")
     r.add_argument("--separator", help="CSV separator (detected when omitted)")
+    add_schema_argument(r)
     r.add_argument("--json", action="store_true", help="print every number as JSON")
     r.add_argument("--fail-on-targets", action="store_true",
                    help="exit with status 3 when a target is not met (for pipelines)")
@@ -423,7 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (AnonlabError, OSError) as exc:
-        print(f"anonlab: error: {_redact(str(exc), _Parser.argv)}", file=sys.stderr)
+        print(f"anonlab: error: {_redact(str(strip_polars_context(exc)), _Parser.argv)}",
+              file=sys.stderr)
         return 1
     except pl.exceptions.PolarsError as exc:
         # polars messages can quote cell values; print the reason without them

@@ -245,3 +245,14 @@ class VerificationError(BundleError):
         super().__init__(message)
         self.reason = reason
         self.file = file
+
+
+_POLARS_CONTEXT = "\n\nThis error occurred in the following expression"
+
+
+def strip_polars_context(exc: BaseException) -> BaseException:
+    """Take the query text polars appends to an error raised while it ran a query (an anonlab
+    check inside an expression) out of the message; returns ``exc``, changed in place."""
+    if exc.args and isinstance(exc.args[0], str) and _POLARS_CONTEXT in exc.args[0]:
+        exc.args = (exc.args[0].split(_POLARS_CONTEXT, 1)[0], *exc.args[1:])
+    return exc

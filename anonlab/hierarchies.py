@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import polars as pl
 
+from anonlab._files import HIERARCHY_MAX_BYTES, read_bounded
 from anonlab._validation import check_int, describe
 from anonlab.errors import ColumnNotFoundError, HierarchyError, ParameterError
 
@@ -277,7 +278,10 @@ def _read_text(path: str | os.PathLike[str] | Traversable) -> tuple[str, str]:
             "The 'path' parameter of Hierarchy.from_arx_csv must be a str, a path or an "
             f"importlib.resources file. Got {describe(path)} instead."
         )
-    raw: bytes = file.read_bytes()
+    if isinstance(file, Path):
+        raw = read_bounded(file, HIERARCHY_MAX_BYTES, "hierarchy file", HierarchyError)
+    else:  # a packaged resource (importlib.resources), read as it is
+        raw = file.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -32,6 +32,7 @@ import secrets
 from pathlib import Path
 from typing import Any, NoReturn
 
+from anonlab._files import KEY_MAX_BYTES, read_bounded
 from anonlab.errors import ParameterError, SecretKeyError
 
 __all__ = [
@@ -323,7 +324,10 @@ def resolve_key(ref: KeyRef) -> bytes:
         where = f"the key file {shown}" if shown is not None else (
             f"the key file named by {_hidden(text, 'may be a key rather than a path')}")
         try:
-            raw = Path(text).expanduser().read_bytes().rstrip()
+            label = shown if shown is not None else (
+                f"named by {_hidden(text, 'may be a key rather than a path')}")
+            raw = read_bounded(Path(text).expanduser(), KEY_MAX_BYTES, "key file",
+                               SecretKeyError, shown=label).rstrip()
         except FileNotFoundError:
             hint = "" if shown is not None else (
                 " If that text is the key itself, write it to a file and pass 'file:PATH'.")

@@ -52,7 +52,14 @@ import polars as pl
 
 from anonlab._plaintext import dump_yaml, load_json, load_yaml
 from anonlab._validation import check_int, fresh_name
-from anonlab.errors import ColumnNotFoundError, ParameterError, RecipeError, UnsafePathError
+from anonlab.errors import (
+    AnonlabError,
+    ColumnNotFoundError,
+    ParameterError,
+    RecipeError,
+    UnsafePathError,
+    strip_polars_context,
+)
 from anonlab.frames import FrameKind, ingest, restore
 from anonlab.keys import Key
 from anonlab.randomness import record_fingerprint
@@ -446,7 +453,10 @@ class Recipe:
         lf = self.plan(lf, side_outputs, hidden=(row,) if track_rows else (), release=release)
         if origin.kind is FrameKind.LAZY:
             return restore(lf, origin)
-        result = lf.collect()
+        try:
+            result = lf.collect()
+        except AnonlabError as exc:  # a check inside the query (a value out of range)
+            raise strip_polars_context(exc) from None
         rows = None
         if track_rows:
             rows = result.get_column(row).to_numpy()
@@ -548,7 +558,14 @@ class Recipe:
                 step.transform.check_input(step.column, schema[step.column])
             ctx.schema = schema
             lf = step.transform.apply(lf, column, ctx)
-            schema = lf.collect_schema()
+            # the schema each step leaves is derived from the step alone where it can be:
+            # collecting the schema of the growing plan after every step made a recipe of n
+            # steps cost O(n^2) (issue 13); frame steps that cannot say collect it
+            after = step.transform.schema_after(schema, column, ctx)
+            if after is None:
+                after = lf.collect_schema()
+            if after != schema:  # else the same object stays, and so does its empty frame
+                schema = after
         if record is not None:
             lf = lf.drop(record)
         if originals:

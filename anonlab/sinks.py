@@ -18,7 +18,9 @@ Two ways to run, same bytes of data out:
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -30,7 +32,7 @@ import polars as pl
 
 from anonlab.io import FileFormatError
 
-__all__ = ["FORMATS", "output_format", "sink"]
+__all__ = ["FORMATS", "output_format", "remove_stale_temporaries", "sink"]
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "csv",
            ".arrow": "ipc", ".ipc": "ipc", ".feather": "ipc", ".ndjson": "ndjson",
@@ -48,16 +50,88 @@ def output_format(path: Path) -> str:
     return fmt
 
 
+TEMP_MARK = ".anonlab-"
+"""What the name of a temporary output folder holds after ``.<target name>``."""
+STALE_AFTER = 15 * 60
+"""Seconds after its last change that a temporary output folder left behind counts as stale."""
+
+
 def _temp_beside(path: Path) -> Path:
     """A path for the output inside a fresh private folder beside ``path``.
 
     The folder (mode 0700, made by :func:`tempfile.mkdtemp`) keeps anyone else sharing the
     target's folder from swapping the temporary file for a link while polars writes it by name;
-    being on the same file system, the finished file is renamed over the target atomically.
+    being on the same file system, the finished file is renamed over the target atomically. Its
+    name, ``.<target>.anonlab-<pid>-<random>.tmp``, says whose it is: folders a killed run left
+    behind are removed first (:func:`remove_stale_temporaries`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    remove_stale_temporaries(path)
+    prefix = f".{path.name}{TEMP_MARK}{os.getpid()}-"
+    folder = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=path.parent))
     return folder / path.name
+
+
+def _last_change(folder: Path) -> float:
+    """The latest modification time of the folder and of what it holds."""
+    newest = folder.lstat().st_mtime
+    for entry in folder.iterdir():
+        newest = max(newest, entry.lstat().st_mtime)
+    return newest
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (ours or not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the temporary output folders of ``path`` that a killed run left behind.
+
+    A folder is removed only when all of these hold: it sits beside ``path`` and is named like
+    the ones :func:`sink` makes for it (``.<name>.anonlab-<pid>-<random>.tmp``, or
+    ``.<name>.<8 random characters>.tmp`` holding nothing but ``<name>``, as anonlab named them
+    before); it is a real
+    folder owned by this user; nothing in it changed for ``older_than`` seconds; and the
+    process that made it no longer runs here. A run still writing is never touched. Returns
+    the folders removed. Failures to remove are ignored (the next run tries again).
+    """
+    removed: list[Path] = []
+    head = f".{path.name}{TEMP_MARK}"
+    now = time.time()
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    legacy = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    for entry in entries:
+        name = entry.name
+        ours = name.startswith(head) and name.endswith(".tmp")
+        older = legacy.fullmatch(name) is not None  # made by anonlab before the mark
+        if not (ours or older):
+            continue
+        pid_text = name[len(head):].split("-", 1)[0] if ours else ""
+        try:
+            info = entry.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            if older and any(e.name != path.name for e in entry.iterdir()):
+                continue  # not one of ours: they held the one output file at most
+            if now - _last_change(entry) < older_than:
+                continue
+            if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+                continue
+            shutil.rmtree(entry)
+        except OSError:
+            continue
+        removed.append(entry)
+    return removed
 
 
 def sink(

@@ -38,7 +38,8 @@ def suggest_recipe(
 
     - direct identifiers that serve no analysis (names, phones, SSNs, street addresses, card
       numbers, IBANs, URLs, IP and MAC addresses, precise coordinates, binary content) are
-      dropped;
+      dropped, and so is a nested column (struct, list) holding any identifier, or with parts
+      that cannot be inspected;
     - e-mails and record identifiers are replaced with keyed hashes, so records stay linkable;
     - free text is scrubbed of every identifier kind :class:`~anonlab.transforms.Scrub` finds,
       and of each record's own values of the identifier, date and place columns;
@@ -109,8 +110,14 @@ def _suggest(c: ColumnProfile, key: KeyRef, context: tuple[str, ...] = ()) -> tu
     from anonlab.transforms.hashing import Hash
 
     kind = c.kind
+    if c.detection.opaque:
+        if c.polars_dtype == "Binary":
+            return Drop(), "binary content cannot be inspected"
+        return Drop(), "nested values with parts that cannot be inspected"
     if kind in _DROP:
         return Drop(), f"{kind.value}: a direct identifier with no analytic use"
+    if kind is not None and is_nested(c):
+        return Drop(), f"{kind.value} inside nested values: dropped (flatten it to keep parts)"
     if kind in _HASH:
         return Hash(key=key), f"{kind.value}: keyed hash keeps records linkable"
     if kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
@@ -135,6 +142,11 @@ def _suggest(c: ColumnProfile, key: KeyRef, context: tuple[str, ...] = ()) -> tu
             "age: group ages over 89 as 90+ (HIPAA Safe Harbor)",
         )
     return Keep(), f"{c.role.value.replace('_', '-')}: kept"
+
+
+def is_nested(c: ColumnProfile) -> bool:
+    """Whether the profiled column holds nested values (struct, list or array)."""
+    return c.polars_dtype.startswith(("Struct", "List", "Array"))
 
 
 def _is_age(c: ColumnProfile) -> bool:

@@ -18,6 +18,7 @@ from benchmarks import (
     bench_optimize,
     bench_panel,
     bench_profile,
+    bench_recipe_steps,
     bench_risk,
     bench_scrub,
 )
@@ -27,6 +28,7 @@ BENCHES = {
     "detection": bench_detection.run,
     "hashing": bench_hashing.run,
     "apply": bench_apply.run,
+    "recipe_steps": bench_recipe_steps.run,
     "risk": bench_risk.run,
     "optimize": bench_optimize.run,
     "panel": bench_panel.run,

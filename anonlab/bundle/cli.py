@@ -43,12 +43,14 @@ __all__ = ["add_parsers"]
 
 
 def _read_recipe(path: str) -> Any:
+    from anonlab._files import TEXT_MAX_BYTES, read_bounded
+    from anonlab.errors import RecipeError
     from anonlab.recipe import Recipe
 
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise FileNotFoundError(f"No such recipe file: {path!r}")
-    text = file.read_text(encoding="utf-8")
+    text = read_bounded(file, TEXT_MAX_BYTES, "recipe file", RecipeError)
     return Recipe.from_json(text) if file.suffix.lower() == ".json" else Recipe.from_yaml(text)
 
 
@@ -67,7 +69,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from anonlab.io import read
 
     recipe = _read_recipe(args.recipe)
-    original = read(args.input, separator=args.separator)
+    original = read(args.input, separator=args.separator, dtypes=args.schema)
     terms: dict[str, Any] = {"licensee": args.licensee}
     if args.licensor:
         terms["licensor"] = args.licensor
@@ -229,24 +231,36 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_license_show(args: argparse.Namespace) -> int:
+    from anonlab._files import TEXT_MAX_BYTES, read_bounded
+    from anonlab._plaintext import load_json
     from anonlab.bundle.layout import LICENSE_JSON, LICENSE_MD
 
     folder = Path(args.bundle)
     name = LICENSE_JSON if args.json else LICENSE_MD
     try:
-        raw = (folder / name).read_bytes()
+        raw = read_bounded(folder / name, TEXT_MAX_BYTES, f"bundle's {name}", BundleError)
     except FileNotFoundError:
         raise BundleError(f"{str(folder)!r} has no {name}: is it a bundle?") from None
-    if args.json:
-        print(json.dumps(json.loads(raw), indent=2, ensure_ascii=False))
-    else:
-        print(raw.decode("utf-8"), end="")
+    try:
+        if args.json:
+            text = json.dumps(load_json(raw), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc
+        raise BundleError(
+            f"The {name} of {str(folder)!r} is damaged ({reason}); run anonlab verify on the "
+            "bundle to see what changed."
+        ) from None
+    print(text, end="")
     return 0
 
 
 def add_parsers(subparsers: Any) -> None:
     """Add ``keygen``, ``export``, ``verify``, ``open``, ``audit``, ``license`` and ``trust`` to
     the ``anonlab`` parser's subparsers (the object ``add_subparsers`` returned)."""
+    from anonlab.cli import add_schema_argument
+
     k = subparsers.add_parser("keygen", help="create an Ed25519 key pair for signing bundles")
     k.add_argument("prefix", help="writes PREFIX.key (private) and PREFIX.pub")
     k.set_defaults(func=_cmd_keygen)
@@ -272,6 +286,7 @@ def add_parsers(subparsers: Any) -> None:
     e.add_argument("--overwrite", action="store_true", help="replace an existing bundle")
     e.add_argument("--audit-log", help="also log the export in this audit log")
     e.add_argument("--separator", help="input CSV separator (detected when omitted)")
+    add_schema_argument(e)
     e.add_argument("--linkable-family", metavar="NAME", help="key the tokens to this named "
                    "family of releases, which can then be joined (stated in the license)")
     e.add_argument("--keep-row-order", metavar="REASON", help="keep the original row order "

@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from anonlab._files import PEM_MAX_BYTES, read_bounded
 from anonlab.errors import ParameterError, SecretKeyError
 from anonlab.keys import (
     _env_name_shown,
@@ -258,7 +259,8 @@ def _read_ref(ref: str | os.PathLike[str], owner: str) -> tuple[bytes, str]:
     where = (f"the key file {shown}" if shown is not None
              else f"the key file named by {shown_reference(text)}")
     try:
-        return path.read_bytes(), where
+        return read_bounded(path, PEM_MAX_BYTES, "key file", SecretKeyError,
+                            shown=shown), where
     except FileNotFoundError:
         hint = "" if shown is not None else (
             " If that text is the key itself, write it to a file and pass its path.")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from anonlab._files import TEXT_MAX_BYTES, read_bounded
 from anonlab.errors import ParameterError, SecretKeyError
 from anonlab.keys import Key, describe_key_ref, resolve_key
 
@@ -132,7 +133,7 @@ def load_recipe(source: Any) -> Any:
     if path is None:
         return Recipe.from_yaml(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, TEXT_MAX_BYTES, "recipe file", ParameterError).decode("utf-8")
     except FileNotFoundError:
         raise ParameterError(
             f"The recipe file {str(path)!r} does not exist (the working directory is "

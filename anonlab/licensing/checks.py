@@ -23,7 +23,9 @@ Built-in checks
     No direct identifier (name, e-mail, phone, SSN, card or account number, address, IP, URL,
     precise coordinates, record number, free text holding any of them) remains in clear. A
     keyed hash or pseudonym passes here; whether the template accepts pseudonyms is the
-    ``pseudonymisation`` check's business.
+    ``pseudonymisation`` check's business. A column whose values could not all be examined
+    (binary content, nested parts too deep: :meth:`CheckContext.unexamined`) fails unless a
+    step hides it: what the profiler cannot classify is never taken as de-identified.
 ``risk-threshold``
     The risk report of the anonymized frame shows a highest prosecutor risk at or under the
     template's threshold, and its targets pass; it must describe this frame (same record count)
@@ -247,6 +249,23 @@ class CheckContext:
         out.discard(None)
         return out  # type: ignore[return-value]
 
+    def unexamined(self, column: str) -> str | None:
+        """Why the column's values could not all be examined, or None when they could.
+
+        A column the profiler cannot classify (binary content, or nested values with parts it
+        cannot look into) is never taken as de-identified: the checks of templates that claim
+        it fail such a column unless the recipe removes it (issue 13).
+        """
+        profiles = [self.profile[column]] if column in self.profile else []
+        for prof in (*profiles, self.before(column)):
+            if prof is not None and prof.detection.opaque:
+                if prof.polars_dtype == "Binary":
+                    return ("holds binary content, which cannot be examined for identifiers (it "
+                            "may be a photograph or a biometric template); drop it")
+                return ("holds nested values with parts that cannot be examined (binary, or "
+                        "nested too deeply); drop it, or flatten it so each part is checked")
+        return None
+
     def is_zip(self, column: str) -> bool:
         """Whether the column holds ZIP codes (detected, or named so)."""
         return Kind.ZIP_CODE in self.kinds(column) or "zip" in name_hints(column)
@@ -361,6 +380,8 @@ class DirectIdentifiers(ComplianceCheck):
                 if now.kind is Kind.RECORD_ID and c in context.pseudonymised():
                     continue  # unique codes without a recipe: the pseudonymisation check's call
                 failing[c] = f"still holds {now.kind.value.replace('_', ' ')} values"
+            elif code is None and (why := context.unexamined(c)) is not None:
+                failing[c] = why
         if failing:
             listed = "; ".join(f"{c}: {why}" for c, why in failing.items())
             return self.result(

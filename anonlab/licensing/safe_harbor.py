@@ -12,7 +12,10 @@ Four checks, each failing with the columns (never the values) that break it:
     profile detects nothing any more (free text scrubbed). A keyed hash or pseudonym of an
     identifier is a code *derived from* information about the individual, which 164.514(c)
     excludes, so it fails; so does a mask that keeps part of the value. Without a recipe a
-    column of unique codes fails as category (R), since nothing shows that it is random.
+    column of unique codes fails as category (R), since nothing shows that it is random. A
+    column the checks cannot see into fails closed unless the recipe removes it: binary content
+    (a photograph, a biometric template), and nested values (structs, lists), whose dates, ages
+    and ZIP codes the other three checks, which read flat columns, would miss.
 ``safe-harbor-dates``
     No date more precise than a year (164.514(b)(2)(i)(C)): a Date or Datetime column fails
     unless every value is January 1st at midnight (dates generalized to their year), and a
@@ -24,7 +27,10 @@ Four checks, each failing with the columns (never the values) that break it:
     column of text holding a number above 89 or an interval starting at 90 or more with a finite
     end (ages over 89 may only be pooled into one "90 or older" category); a birth-date column
     holding a year that implies an age over 89 at the assessment time (born in or before
-    ``year - 90``); free text mentioning a person as over 89 years old (``"92-year-old"``).
+    ``year - 90``); free text mentioning a person as over 89 years old (``"92-year-old"``). An
+    age column holding invalid ages (negative numbers, NaN, negative labels such as ``-5`` or
+    ``[-10, 0)``) fails too: such values are codes or errors that may stand for real ages,
+    including ages over 89, and cannot pass unchanged.
 ``safe-harbor-zip``
     A ZIP code keeps at most its first three digits, and the three-digit prefixes of areas of
     20,000 people or fewer (:data:`RESTRICTED_ZIP3`) are ``000``.
@@ -112,6 +118,12 @@ class SafeHarborIdentifiers(ComplianceCheck):
                     why = f"still holds {now.hipaa}"
                 failing[c] = why
                 categories[c] = str(now.hipaa)
+        for c in context.frame.columns:
+            if c not in failing and context.code(c) != "removed":
+                why = _unclassified(context, c)
+                if why is not None:  # a column the checks cannot see into fails closed
+                    failing[c] = why
+                    categories[c] = str(context.profile[c].hipaa or "unclassified")
         evidence = {"failing": {c: categories[c] for c in failing},
                     "columns_checked": context.frame.width}
         if failing:
@@ -124,6 +136,20 @@ class SafeHarborIdentifiers(ComplianceCheck):
             )
         return self.result(True, "No column holds any of the 18 Safe Harbor identifiers.",
                            **evidence)
+
+
+def _unclassified(context: CheckContext, column: str) -> str | None:
+    """Why Safe Harbor cannot be established for a column the checks cannot see into: binary
+    content or unexamined parts (:meth:`CheckContext.unexamined`), or any nested values, whose
+    dates, ages and ZIP codes the date, age and ZIP checks (which read flat columns) would miss.
+    """
+    why = context.unexamined(column)
+    if why is not None:
+        return why
+    if context.frame.schema[column].is_nested():
+        return ("holds nested values, whose dates, ages and ZIP codes the Safe Harbor checks "
+                "cannot see; flatten it (one column per field) or drop it")
+    return None
 
 
 def date_precision(s: pl.Series) -> str | None:
@@ -207,6 +233,12 @@ def _age_labels_over_89(s: pl.Series) -> int:
     return int((exact | bounded).sum())
 
 
+def _negative_age_labels(s: pl.Series) -> int:
+    """Text age values that are negative numbers or intervals starting below 0."""
+    text = s.cast(pl.String).str.strip_chars()
+    return int(text.str.contains(r"^-\s*\d|^[\[(]\s*-\s*\d").sum())
+
+
 @_builtin
 class SafeHarborAges(ComplianceCheck):
     """No age over 89, and no birth year implying one, unless pooled as 90 or older."""
@@ -226,15 +258,29 @@ class SafeHarborAges(ComplianceCheck):
             is_text = s.dtype == pl.String or isinstance(s.dtype, pl.Categorical | pl.Enum)
             if "age" in name_hints(c) and not _is_birth(context, c):
                 if s.dtype.is_numeric():
-                    n = int((values > 89).sum())
+                    nan = values.is_nan() if s.dtype.is_float() else values != values
+                    n = int(((values > 89) & ~nan).sum())  # NaN sorts above every number
+                    invalid = int(((values < 0) | nan).sum())
+                    why = []
                     if n:
-                        failing[c] = f"{n:,} age(s) over 89 not top-coded"
-                        counts[c] = n
+                        why.append(f"{n:,} age(s) over 89 not top-coded")
+                    if invalid:
+                        why.append(f"{invalid:,} invalid age(s) (negative or NaN), which may be "
+                                   "codes or errors hiding real ages")
+                    if why:
+                        failing[c] = " and ".join(why)
+                        counts[c] = n + invalid
                 elif is_text:
                     n = _age_labels_over_89(values)
+                    invalid = _negative_age_labels(values)
+                    why = []
                     if n:
-                        failing[c] = f"{n:,} age label(s) over 89 other than one 90+ category"
-                        counts[c] = n
+                        why.append(f"{n:,} age label(s) over 89 other than one 90+ category")
+                    if invalid:
+                        why.append(f"{invalid:,} negative age label(s), which are not ages")
+                    if why:
+                        failing[c] = " and ".join(why)
+                        counts[c] = n + invalid
                 continue
             if _is_birth(context, c):
                 years = _years(values)
@@ -255,11 +301,15 @@ class SafeHarborAges(ComplianceCheck):
                     counts[c] = n
         if failing:
             listed = "; ".join(f"{c}: {why}" for c, why in failing.items())
+            invalid = "invalid" in listed or "negative" in listed
+            what = "reveal ages over 89 or hold invalid ages" if invalid else "reveal ages over 89"
+            fix = " Set invalid ages to null (or drop them) after checking what they code." \
+                if invalid else ""
             return self.result(
                 False,
-                f"{len(failing)} column(s) reveal ages over 89 ({listed}). Pool them as one "
+                f"{len(failing)} column(s) {what} ({listed}). Pool ages over 89 as one "
                 "'90+' category (TopBottomCode(top=89, top_label='90+'); birth years in or "
-                f"before {cutoff} as one label), or drop free text.",
+                f"before {cutoff} as one label), or drop free text.{fix}",
                 failing=counts, cutoff_birth_year=cutoff,
             )
         return self.result(True, "No age over 89 and no birth year implying one.", failing={},

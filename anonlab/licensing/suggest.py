@@ -23,6 +23,11 @@ Templates with a risk threshold
 Templates that do not accept pseudonyms
     Keyed hashes are replaced by dropping the column, and free text with identifiers is dropped.
 
+Every template
+    A column whose values cannot all be inspected (binary content, nested parts too deep) is
+    dropped; under Safe Harbor so is every nested column (struct, list), whose dates, ages and
+    ZIP codes its checks cannot see.
+
 The recipe is a starting point: check it with :func:`anonlab.licensing.check_compliance`.
 """
 
@@ -41,7 +46,7 @@ from anonlab.profiling.kinds import ColumnRole, HipaaCategory, Kind
 from anonlab.profiling.names import name_hints
 from anonlab.profiling.profile import ColumnProfile, Profile
 from anonlab.recipe import Recipe, Step, Targets
-from anonlab.suggest import suggest_recipe
+from anonlab.suggest import is_nested, suggest_recipe
 from anonlab.transforms import Drop, Generalize, Scrub, SuppressRecords, TopBottomCode, Transform
 from anonlab.transforms.zip3 import HipaaZip3
 
@@ -164,6 +169,11 @@ def _rewrite(
     kind = c.kind
     is_zip = kind is Kind.ZIP_CODE or "zip" in name_hints(c.name)
     birth = kind is Kind.DATE_OF_BIRTH or "birth" in name_hints(c.name)
+    if c.detection.opaque and current.op != "drop":
+        return [(Drop(), "values that cannot be inspected: dropped")]
+    if safe_harbor and is_nested(c) and current.op != "drop":
+        return [(Drop(), "nested values: dropped (the Safe Harbor checks read flat columns; "
+                         "flatten it to keep its fields)")]
     if safe_harbor:
         if is_zip and (c.polars_dtype in ("String", "Categorical")
                        or c.polars_dtype.startswith(("Int", "UInt"))):

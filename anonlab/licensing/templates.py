@@ -51,6 +51,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from anonlab._files import TEXT_MAX_BYTES, read_bounded
 from anonlab._plaintext import load_yaml
 from anonlab.errors import LicenseError
 from anonlab.licensing.purposes import DUTIES, PROHIBITIONS, PURPOSES
@@ -319,7 +320,7 @@ class Template:
             isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml"))
         ):
             try:
-                text = Path(source).read_bytes()
+                text = read_bounded(Path(source), TEXT_MAX_BYTES, "template file", LicenseError)
             except OSError as exc:
                 raise LicenseError(f"cannot read the template file: {exc.strerror}",
                                    path=str(source)) from None

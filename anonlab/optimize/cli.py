@@ -40,6 +40,7 @@ def _number(text: str, option: str) -> float:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``optimize`` subcommand to the parser's subcommands."""
+    from anonlab.cli import add_schema_argument
     from anonlab.optimize.metrics import METRICS
 
     o = subparsers.add_parser(
@@ -58,6 +59,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     o.add_argument("--metric", default="loss", choices=sorted(METRICS),
                    help="what to minimize (default loss)")
     o.add_argument("--separator", help="CSV separator (detected when omitted)")
+    add_schema_argument(o)
     o.add_argument("--hierarchy-separator", default=";",
                    help="separator of the hierarchy files (default ;)")
     o.add_argument("-o", "--output", required=True, help="recipe file to write (.yaml or .json)")
@@ -92,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     for item in args.t_closeness:
         column, value = _pair(item, "--t-closeness")
         targets.append(TCloseness(column, _number(value, "--t-closeness")))
-    frame = read(args.input, separator=args.separator)
+    frame = read(args.input, separator=args.separator, dtypes=args.schema)
     result = optimize(
         frame, hierarchies, targets, args.max_suppression, args.metric, progress=False
     )

@@ -44,6 +44,12 @@ TEXT_SHARE = 0.02
 """Share of free-text values that must contain an identifier for the column to be flagged."""
 UNIQUE_SHARE = 0.95
 """Distinct / non-null ratio above which a code column is a record identifier."""
+NESTED_DEPTH = 8
+"""Levels of nesting (struct in list in struct...) detection looks through."""
+MAX_FIELDS = 32
+"""Leaves of a nested column, or fields of delimited text, examined one by one at most."""
+DELIMITERS = (";", ",", "|", "\t")
+"""Separators of delimited text values (``0;ann0@x.org;02139``), whose fields are examined."""
 
 _NAME_SHAPE = (
     r"^[A-Z][a-zA-Z'’.-]*(\s+[A-Z]\.?)?(\s+(van|von|de|der|del|da|di|la|le|bin|al|st\.?)"
@@ -118,6 +124,11 @@ class Detection:
         Kinds of direct identifiers (e-mail, phone, SSN, card, IBAN, IP, MAC, URL) found in at
         least one checked value, whole or inside text, even when too few to name the column's
         kind. A profile masks any column where this is not empty.
+    opaque : bool
+        True when some of the values could not be examined at all: binary content, or parts
+        of nested values (struct fields, list items) that are binary or nested deeper than
+        :data:`NESTED_DEPTH`. The compliance checks treat such a column as not de-identified
+        unless the recipe removes it.
     """
 
     kind: Kind | None
@@ -128,6 +139,7 @@ class Detection:
     evidence: str
     text_kinds: tuple[Kind, ...] = field(default=())
     seen: tuple[Kind, ...] = field(default=())
+    opaque: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """Plain data: kinds as strings."""
@@ -140,6 +152,7 @@ class Detection:
             "evidence": self.evidence,
             "text_kinds": [k.value for k in self.text_kinds],
             "seen": [k.value for k in self.seen],
+            "opaque": self.opaque,
         }
 
 
@@ -213,44 +226,142 @@ def detect_values(
     if dtype == pl.Boolean:
         return _none(checked, sampled, "true/false values")
     if dtype == pl.Binary:
-        return _none(checked, sampled, "binary values cannot be inspected for identifiers")
+        return replace(_none(checked, sampled, "binary values cannot be inspected for identifiers"),
+                       opaque=True)
     if dtype.is_float() or dtype.is_decimal():
         return _detect_floats(values.cast(pl.Float64), hints, checked, sampled)
     if dtype.is_integer():
         return _detect_integers(values, hints, checked, sampled, uniqueness)
     if dtype.is_nested():
-        flat = _flatten_to_strings(values)
-        if flat.len() == 0:
-            return _none(checked, sampled, "nested values hold no text to examine")
-        inner = _detect_strings(flat, hints, flat.len(), sampled, uniqueness, today)
-        if inner.kind is None:
-            return inner
-        return replace(inner, sampled=sampled, evidence=f"nested values: {inner.evidence}")
+        return _detect_nested(values, name, checked, sampled, today)
     strings = values.cast(pl.String).str.strip_chars()
-    return _detect_strings(strings, hints, checked, sampled, uniqueness, today)
+    found = _detect_strings(strings, hints, checked, sampled, uniqueness, today)
+    if found.kind is None:
+        delimited = _detect_delimited(strings, name, checked, sampled, today)
+        if delimited is not None:
+            return replace(delimited, seen=tuple(dict.fromkeys((*found.seen, *delimited.seen))))
+    return found
 
 
-def _flatten_to_strings(values: pl.Series) -> pl.Series:
-    """Leaf values of list, array and struct columns, as strings."""
-    s = values
-    for _ in range(8):
-        dtype = s.dtype
-        if isinstance(dtype, pl.List | pl.Array):
-            s = s.explode().drop_nulls() if isinstance(dtype, pl.List) else s.arr.explode()
-        elif isinstance(dtype, pl.Struct):
-            parts = [s.struct.field(f.name) for f in dtype.fields]
-            flat = [p if p.dtype.is_nested() else p.cast(pl.String) for p in parts]
-            if not flat or len({p.dtype for p in flat}) > 1:
-                # Fields of different nested types: keep the plain ones only.
-                flat = [p for p in flat if not p.dtype.is_nested()]
-            s = pl.concat(flat) if flat else pl.Series([], dtype=pl.String)
-        else:
-            break
-    if s.dtype.is_nested():
-        return pl.Series([], dtype=pl.String)
-    if s.dtype == pl.Binary:
-        return pl.Series([], dtype=pl.String)
-    return s.cast(pl.String).drop_nulls().str.strip_chars()
+# The kinds a nested column or delimited text is called by when several of its parts hold
+# something: the most identifying first.
+_SEVERITY: tuple[Kind, ...] = (
+    Kind.SSN, Kind.CREDIT_CARD, Kind.IBAN, Kind.EMAIL, Kind.PHONE, Kind.IPV4, Kind.IPV6,
+    Kind.MAC_ADDRESS, Kind.URL, Kind.PERSON_NAME, Kind.STREET_ADDRESS, Kind.GEO_COORDINATES,
+    Kind.FREE_TEXT_WITH_IDENTIFIERS, Kind.RECORD_ID, Kind.DATE_OF_BIRTH, Kind.ZIP_CODE,
+    Kind.CITY, Kind.DATE,
+)
+
+
+def _leaves(
+    values: pl.Series, path: str, hint: str, depth: int = 0
+) -> tuple[list[tuple[str, str, pl.Series]], bool]:
+    """The leaves of nested values as (path, name for hints, non-null values), and whether some
+    part could not be examined (binary, or nested deeper than :data:`NESTED_DEPTH`)."""
+    dtype = values.dtype
+    if not dtype.is_nested():
+        if dtype == pl.Binary or dtype == pl.Object:
+            return [], True
+        return [(path, hint, values.drop_nulls())], False
+    if depth >= NESTED_DEPTH:
+        return [], True
+    if isinstance(dtype, pl.Struct):
+        out: list[tuple[str, str, pl.Series]] = []
+        opaque = False
+        for f in dtype.fields:
+            inner, hidden = _leaves(values.struct.field(f.name), f"{path}.{f.name}", f.name,
+                                    depth + 1)
+            out += inner
+            opaque = opaque or hidden
+        return out, opaque
+    items = values.explode() if isinstance(dtype, pl.List) else values.arr.explode()
+    return _leaves(items.drop_nulls(), f"{path}[]", hint, depth + 1)
+
+
+def _rank(kind: Kind | None) -> int:
+    return _SEVERITY.index(kind) if kind in _SEVERITY else len(_SEVERITY)
+
+
+def _combine(
+    parts: list[tuple[str, Detection]], checked: int, sampled: bool, what: str, opaque: bool
+) -> Detection:
+    """One detection from the detections of a column's parts (leaves or fields): the most
+    identifying kind found names the column; the evidence names the part and lists the rest."""
+    seen = tuple(dict.fromkeys(k for _, d in parts for k in (*d.seen, d.kind)
+                               if k is not None and k in _DIRECT))
+    found = sorted(((p, d) for p, d in parts if d.kind is not None), key=lambda x: _rank(x[1].kind))
+    if not found:
+        reason = f"{what}: no identifier format matched in any of {len(parts)} part(s)"
+        if opaque:
+            reason += "; some parts (binary, or nested too deeply) could not be examined"
+        return Detection(None, 0.0, checked, 0, sampled, reason, seen=seen, opaque=opaque)
+    path, best = found[0]
+    others = "; ".join(f"{d.kind.value.replace('_', ' ')} in {p!r}" for p, d in found[1:4]
+                       if d.kind is not None)
+    evidence = f"{what}, {path!r}: {best.evidence}" + (f"; also {others}" if others else "")
+    if opaque:
+        evidence += "; some parts could not be examined"
+    return Detection(best.kind, best.share, best.checked, best.matched, sampled, evidence,
+                     best.text_kinds, seen, opaque)
+
+
+def _detect_nested(
+    values: pl.Series, name: str, checked: int, sampled: bool, today: dt.date
+) -> Detection:
+    """Nested values (structs, lists, arrays), examined leaf by leaf: each struct field and
+    list item path is detected on its own, with its field name as the name hint."""
+    leaves, opaque = _leaves(values, name, name)
+    if len(leaves) > MAX_FIELDS:
+        leaves, opaque = leaves[:MAX_FIELDS], True
+    parts = []
+    for path, hint, leaf in leaves:
+        if leaf.len() == 0:
+            continue
+        parts.append((path, detect_values(leaf, hint, non_null=leaf.len(),
+                                          distinct=leaf.n_unique(), sampled=sampled,
+                                          today=today)))
+        opaque = opaque or parts[-1][1].opaque
+    if not parts:
+        reason = "nested values hold nothing to examine"
+        return replace(_none(checked, sampled, reason), opaque=opaque)
+    return _combine(parts, checked, sampled, "nested values", opaque)
+
+
+def _detect_delimited(
+    strings: pl.Series, name: str, checked: int, sampled: bool, today: dt.date
+) -> Detection | None:
+    """Text values that are delimited records (``0;ann0@x.org;02139``: no spaces, so neither a
+    format nor free text): split on the delimiter most values hold the same number of times,
+    each field is detected on its own. Only direct identifiers found in a field count (a field
+    of digits alone is not called a ZIP code without a name)."""
+    if checked < 2:
+        return None
+    for sep in DELIMITERS:
+        counts = strings.str.count_matches(sep, literal=True)
+        common = counts.filter(counts > 0).mode()
+        if common.len() == 0:
+            continue
+        n = int(common.min())
+        if (counts == n).sum() < FORMAT_SHARE * checked:
+            continue
+        fields = strings.str.split(sep, inclusive=False)
+        parts = []
+        for j in range(min(n + 1, MAX_FIELDS)):
+            leaf = fields.list.get(j, null_on_oob=True).str.strip_chars().drop_nulls()
+            leaf = leaf.filter(leaf != "")
+            if leaf.len() == 0:
+                continue
+            d = detect_values(leaf, name, non_null=leaf.len(), distinct=leaf.n_unique(),
+                              sampled=sampled, today=today)
+            if d.kind not in _DIRECT:
+                d = replace(d, kind=None)
+            parts.append((f"field {j + 1} of {n + 1}", d))
+        found = _combine(parts, checked, sampled,
+                         f"delimited text (fields separated by {sep!r})", False)
+        if found.kind is not None:
+            return found
+        return None
+    return None
 
 
 def _detect_dates(

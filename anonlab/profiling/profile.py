@@ -314,7 +314,8 @@ def profile(
     Parameters
     ----------
     frame : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or pyarrow.Table
-        The data. It is not modified.
+        The data. It is not modified. A LazyFrame is read once, into memory (the statistics
+        look at every value of every column); with ``sample`` only the sample is kept.
     sample : int, optional
         Profile a random sample of this many rows instead of all rows (``Profile.sampled`` says
         so). Statistics are then those of the sample.
@@ -361,6 +362,11 @@ def profile(
             "profile got a frame with no columns; there is nothing to profile. "
             "Check that the frame was loaded with its columns."
         )
+    if sample is None and isinstance(data, pl.LazyFrame):
+        # Every value of every column is looked at (value counts), so the whole frame is read
+        # anyway: read it once, rather than once for the statistics and again for detection (a
+        # wide CSV scanned lazily would otherwise be parsed several times).
+        lf = data.collect().lazy()
     total = lf.select(pl.len()).collect().item() if sample is not None else None
     if sample is not None and total is not None and sample < total:
         rng = np.random.default_rng(seed)
@@ -376,15 +382,28 @@ def profile(
     rows, stats = column_stats(lf, schema, top_k=top)
     det_frame, det_sampled = _detection_frame(lf, rows, detection_rows, seed)
     today = dt.date.today()
+    # Sparse columns (few non-null values among the sampled rows): detection looks at their
+    # first non-null values instead, all fetched in one query (one read of the source).
+    sparse = [
+        name for name in schema.names()
+        if det_sampled
+        and det_frame.get_column(name).null_count() > det_frame.height - min(
+            rows - stats[name].nulls, 200)
+    ]
+    firsts: dict[str, pl.Series] = {}
+    if sparse:
+        heads = lf.select(
+            pl.col(n).drop_nulls().head(detection_rows).implode() for n in sparse
+        ).collect()
+        firsts = {n: heads.get_column(n).explode().drop_nulls() for n in sparse}
     columns = []
     for name, dtype in schema.items():
         st = stats[name]
         non_null = rows - st.nulls
         values = det_frame.get_column(name).drop_nulls()
         sampled = det_sampled
-        if det_sampled and values.len() < min(non_null, 200):
-            # A sparse column: look at its first non-null values instead of the sampled rows.
-            values = lf.select(pl.col(name).drop_nulls().head(detection_rows)).collect().to_series()
+        if name in firsts:
+            values = firsts[name]
             sampled = values.len() < non_null
         detection = detect_values(
             values, name, non_null=non_null, distinct=st.distinct, sampled=sampled, today=today

@@ -1,8 +1,10 @@
-"""Per-column statistics in one pass of parallel polars queries.
+"""Per-column statistics in one polars query.
 
-Scalar statistics (nulls, min, max, mean, string lengths) for every column come from one
-``select``; distinct counts and top values come from one ``group_by`` per column. All the queries
-run together through :func:`polars.collect_all`, so the work is spread over the cores.
+Scalar statistics (nulls, min, max, mean, string lengths) and each column's value counts (its
+distinct values with their counts, imploded into one list cell) come from one ``select``, so the
+source is read once however many columns it has: a CSV scanned lazily is parsed once, not once
+per column (issue 13: one query per column made a 1,000-column CSV take 15 s to profile). polars
+runs the expressions of the select in parallel, so the work is still spread over the cores.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
+
+from anonlab._validation import fresh_name
 
 __all__ = ["ColumnStats", "column_stats"]
 
@@ -58,24 +62,24 @@ def column_stats(
         elif _stringlike(dtype):
             length = col.cast(pl.String).str.len_chars()
             scalars += [length.min().alias(f"{i}:minlen"), length.max().alias(f"{i}:maxlen")]
-    queries = [lf.select(scalars)]
-    for name in names:
-        queries.append(
-            lf.select(name)
-            .filter(pl.col(name).is_not_null())
-            .group_by(name)
-            .agg(pl.len().alias(f"{name}{_COUNT}"))  # cannot be ``name`` itself
-            .rename({name: _VALUE, f"{name}{_COUNT}": _COUNT})
+    counts = fresh_name(names, _COUNT)
+    for i, name in enumerate(names):
+        scalars.append(
+            pl.col(name).drop_nulls().value_counts(name=counts).implode().alias(f"{i}:counts")
         )
-    results = pl.collect_all(queries)
-    row = results[0].row(0, named=True)
+    result = lf.select(scalars).collect()
+    row = {c: result.get_column(c)[0] for c in result.columns if not c.endswith(":counts")}
     out: dict[str, ColumnStats] = {}
     for i, name in enumerate(names):
-        counts = results[i + 1]
+        table = (
+            result.select(pl.col(f"{i}:counts").explode().struct.unnest())
+            .rename({name: _VALUE, counts: _COUNT})
+            .drop_nulls(_COUNT)  # an empty column explodes to one null row
+        )
         out[name] = ColumnStats(
             nulls=row[f"{i}:nulls"],
-            distinct=counts.height,
-            top_values=_top(counts, top_k),
+            distinct=table.height,
+            top_values=_top(table, top_k),
             min=row.get(f"{i}:min"),
             max=row.get(f"{i}:max"),
             mean=row.get(f"{i}:mean"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ __all__ = [
     "check_randomness",
     "column_list",
     "decimals",
+    "guarded",
     "input_dtype",
     "is_integral",
     "is_number",
@@ -88,3 +89,25 @@ def check_randomness(t: Any) -> None:
                 f"{owner} takes a 'key' (secret, reproducible randomness) or a 'seed' (public, "
                 "replayable randomness for tests), not both."
             )
+
+
+def guarded(
+    expr: pl.Expr,
+    bad: Callable[[pl.Series], pl.Series],
+    error: Callable[[int], Exception],
+    dtype: pl.DataType,
+) -> pl.Expr:
+    """``expr``, with each batch checked as polars evaluates it: when ``bad(batch)`` marks ``n``
+    values, ``error(n)`` is raised (an anonlab error naming the column and the count, never the
+    values) instead of polars failing later with its own message, or a wrong value going on.
+
+    The check is elementwise, so it streams and costs one vectorized pass over each batch.
+    """
+
+    def check(batch: pl.Series) -> pl.Series:
+        n = int(bad(batch).fill_null(False).sum())
+        if n:
+            raise error(n)
+        return batch
+
+    return expr.map_batches(check, return_dtype=dtype, is_elementwise=True)

@@ -28,12 +28,15 @@ class Microaggregate(Transform):
     statistic. Every output value is then shared by at least ``k`` records when the column (or
     the stratum) has at least ``k`` values; fewer than ``k`` values form a single group.
 
-    Nulls and NaNs stay as they are and take no part. Equal values are ordered by a keyed random
-    number per record (:mod:`anonlab.randomness`), so which of several tied records falls into
-    which group depends neither on the row order nor on anything a recipient can replay; with a
-    ``key`` the result is reproducible, without one each run breaks ties afresh. The output is a
-    float column (Float64, or Float32 for a Float32 input): a group's mean, or for ``"median"``
-    the median (the middle values' average for an even group).
+    Nulls, NaNs and infinities stay as they are and take no part: an infinity in a group would
+    make its mean (and a NaN its median) non-finite, turning the group's finite values into
+    infinities. A lone ``inf`` kept as it is singles its record out, so top-code or suppress
+    non-finite values before this step when they are rare. Equal values are ordered by a keyed
+    random number per record (:mod:`anonlab.randomness`), so which of several tied records falls
+    into which group depends neither on the row order nor on anything a recipient can replay;
+    with a ``key`` the result is reproducible, without one each run breaks ties afresh. The
+    output is a float column (Float64, or Float32 for a Float32 input): a group's mean, or for
+    ``"median"`` the median (the middle values' average for an even group).
 
     Parameters
     ----------
@@ -102,7 +105,7 @@ class Microaggregate(Transform):
             )
         out_dtype = pl.Float32 if dtype == pl.Float32 else pl.Float64
         col = pl.col(column).cast(out_dtype)
-        valid = col.is_not_null() & col.is_not_nan()
+        valid = col.is_not_null() & col.is_finite()  # NaN and +-inf take no part
         value = fresh_name(schema, "__microaggregate_value")
         group = fresh_name(schema, "__microaggregate_group")
 

@@ -109,6 +109,14 @@ class Context:
     originals: dict[str, str] = field(default_factory=dict)
     _keys: dict[int, bytes] = field(default_factory=dict, repr=False)
     _fresh: bytes | None = field(default=None, repr=False)
+    _empty: tuple[pl.Schema, pl.LazyFrame] | None = field(default=None, repr=False)
+
+    def empty(self, schema: pl.Schema) -> pl.LazyFrame:
+        """An empty frame of ``schema``, to derive a step's output schema from (kept while the
+        schema object stays the same, since building one costs more than the derivation)."""
+        if self._empty is None or self._empty[0] is not schema:
+            self._empty = (schema, pl.LazyFrame(schema=schema))
+        return self._empty[1]
 
     def key(self, ref: KeyRef) -> bytes:
         """The key a reference points at (read once per run, kept only in memory).
@@ -247,6 +255,23 @@ class Transform:
         """Other columns whose values, as they were before the recipe ran, the step reads
         (:class:`~anonlab.transforms.Scrub` reads the record's identifier columns)."""
         return ()
+
+    def schema_after(self, schema: pl.Schema, column: str, ctx: Context) -> pl.Schema | None:
+        """The frame's schema after this step, derived without resolving the whole plan.
+
+        :meth:`anonlab.Recipe.plan` asks each step for it instead of collecting the schema of a
+        plan that grows with every step (which made applying a recipe quadratic in its steps).
+        A row-scope transform's schema is that of its :meth:`expr` over an empty frame of
+        ``schema``. None means "not known without the plan": the caller then collects the
+        schema of the real plan. A transform of your own that overrides :meth:`apply` returns
+        None unless it overrides this method too.
+        """
+        if self.scope != "row":
+            return None
+        builtin = type(self).__module__.startswith("anonlab.transforms.")
+        if not builtin and type(self).apply is not Transform.apply:
+            return None
+        return ctx.empty(schema).with_columns(self.expr(column, ctx).alias(column)).collect_schema()
 
     def tolerance(self, column: str, dtype: pl.DataType) -> float:
         """For ``linkage = "tolerance"``: how far (in the column's units, days for dates) an

@@ -22,6 +22,12 @@ class Keep(Transform):
     def expr(self, column: str, ctx: Context) -> pl.Expr:
         return pl.col(column)
 
+    def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
+        return lf  # nothing to do: no node is added to the plan
+
+    def schema_after(self, schema: pl.Schema, column: str, ctx: Context) -> pl.Schema | None:
+        return schema
+
 
 @builtin
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +41,9 @@ class Drop(Transform):
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         return lf.drop(column)
+
+    def schema_after(self, schema: pl.Schema, column: str, ctx: Context) -> pl.Schema | None:
+        return pl.Schema({n: t for n, t in schema.items() if n != column})
 
     def output_column(self, column: str) -> str | None:
         return None

@@ -39,14 +39,15 @@ import itertools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
-from anonlab._validation import check_int, check_one_of, describe, dtype_name
+from anonlab._validation import INT64_MAX, check_int, check_one_of, describe, dtype_name
 from anonlab.errors import ColumnNotFoundError, HierarchyError, ParameterError, TransformError
 from anonlab.hierarchies import Hierarchy
-from anonlab.transforms._params import decimals, is_integral, is_number
+from anonlab.transforms._params import MAX_DECIMALS, decimals, guarded, is_integral, is_number
 from anonlab.transforms.base import Context, Transform, dtype_family
 from anonlab.transforms.registry import builtin
 
@@ -234,6 +235,18 @@ class Generalize(Transform):
             raise self._bad("width", "a positive number", self.width)
         if not is_number(self.origin):
             raise self._bad("origin", "a finite number", self.origin)
+        for name in ("width", "origin"):
+            value = getattr(self, name)
+            exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+                # bounds are rounded to the decimals of width and origin: finer than a label's
+                # precision, every interval would print as "[1, 1)"
+                raise ParameterError(
+                    f"The {name!r} parameter of {type(self).__name__} is {value!r}, finer than "
+                    f"interval labels can write (at most {MAX_DECIMALS} decimal places, so no "
+                    f"smaller than 1e-{MAX_DECIMALS}). Scale the column first, or use a coarser "
+                    "width."
+                )
         check_one_of(self.label, "label", type(self).__name__, ("interval", "start"))
 
     def _validate_breaks(self) -> None:
@@ -355,7 +368,7 @@ class Generalize(Transform):
         x = pl.col(column)
         is_float = dtype.is_float()
         if mode == "width":
-            out = self._by_width(x, integer=dtype.is_integer())
+            out = self._by_width(x, integer=dtype.is_integer(), column=column)
         elif mode == "breaks":
             out = self._by_breaks(x.cast(pl.Float64))
         else:
@@ -364,14 +377,26 @@ class Generalize(Transform):
             out = pl.when(x.is_nan()).then(pl.lit("NaN")).otherwise(out)
         return pl.when(x.is_not_null()).then(out)
 
-    def _by_width(self, x: pl.Expr, *, integer: bool) -> pl.Expr:
+    def _by_width(self, x: pl.Expr, *, integer: bool, column: str = "") -> pl.Expr:
         assert self.width is not None
         origin, width = self.origin, self.width
-        if integer and is_integral(width) and is_integral(origin):
+        exact = all(is_integral(v) and abs(v) <= INT64_MAX for v in (width, origin))
+        if integer and exact:
+            # Int128 arithmetic: UInt64 values above Int64's range, and sums near its ends,
+            # would otherwise fail the cast or wrap around
             o, w = int(origin), int(width)
-            start = ((x.cast(pl.Int64) - o) // w) * w + o
+            start = ((x.cast(pl.Int128) - o) // w) * w + o
             if self.label == "start":
-                return start
+                limit = INT64_MAX
+
+                def outside(s: pl.Series) -> pl.Series:
+                    return (s > limit) | (s < -limit - 1)
+
+                return guarded(start, outside, lambda n: TransformError(
+                    f"Generalize(width={width!r}, label='start') on column {column!r}: {n:,} "
+                    "interval start(s) lie beyond the Int64 range that label='start' writes. "
+                    "Use label='interval' (text labels hold any integer)."
+                ), pl.Int128()).cast(pl.Int64)
             return _interval(start, start + w)
         places = decimals(width, origin)
         xf = x.cast(pl.Float64)
@@ -382,11 +407,24 @@ class Generalize(Transform):
 
         # float division can land a value a hair off its interval: move it to the right one
         k = pl.when(xf >= bound(k + 1)).then(k + 1).when(xf < bound(k)).then(k - 1).otherwise(k)
-        start = bound(k)
         finite = xf.is_finite()
+        # a value so large that a width is below its float precision has no interval of that
+        # width: its bounds would print equal ("[1e+20, 1e+20)"); refused, naming the column
+        pair = pl.struct(bound(k).alias("lo"), bound(k + 1).alias("hi"), finite.alias("ok"))
+
+        def collapsed(s: pl.Series) -> pl.Series:
+            lo, hi, ok = (s.struct.field(f) for f in ("lo", "hi", "ok"))
+            return ok & ~(hi > lo)
+
+        pair = guarded(pair, collapsed, lambda n: TransformError(
+            f"Generalize(width={width!r}) on column {column!r}: {n:,} value(s) are so large that "
+            f"an interval of width {width!r} is below their float precision, and its bounds "
+            "would print equal. Use a larger width, or subtract an origin first."
+        ), pl.Struct({"lo": pl.Float64, "hi": pl.Float64, "ok": pl.Boolean}))
+        start = pair.struct.field("lo")
         if self.label == "start":
             return pl.when(finite).then(start).otherwise(xf)
-        label = _interval(_fmt_expr(start), _fmt_expr(bound(k + 1)))
+        label = _interval(_fmt_expr(start), _fmt_expr(pair.struct.field("hi")))
         return pl.when(finite).then(label).otherwise(xf.cast(pl.String))
 
     def _by_breaks(self, x: pl.Expr) -> pl.Expr:

@@ -41,6 +41,7 @@ from anonlab.transforms._params import (
     check_randomness,
     column_list,
     decimals,
+    guarded,
     input_dtype,
     is_integral,
     is_number,
@@ -163,7 +164,18 @@ class Noise(Transform):
             and is_integral(self.round_to)
             and (self.clip is None or all(is_integral(v) for v in self.clip))
         )
-        return out.cast(pl.Int64) if integral else out
+        if not integral:
+            return out
+        limit = 2.0**63  # Int64 holds [-2**63, 2**63)
+
+        def outside(batch: pl.Series) -> pl.Series:
+            return (batch >= limit) | (batch < -limit)
+
+        return guarded(out, outside, lambda n: TransformError(
+            f"Noise on column {column!r}: {n:,} noisy value(s) fall beyond the Int64 range the "
+            "integer output holds (the column holds values near +-9.2e18). Clip the output "
+            "(clip=(lower, upper)) or round to a non-integer multiple to get Float64."
+        ), pl.Float64()).cast(pl.Int64)
 
 
 # -- date shift ------------------------------------------------------------------------------------
@@ -296,13 +308,28 @@ class DateShift(Transform):
         return dtype
 
     @staticmethod
-    def _shifted(x: pl.Expr, days: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    def _shifted(x: pl.Expr, days: pl.Expr, dtype: pl.DataType, column: str = "") -> pl.Expr:
         if dtype == pl.Date:
-            return (x.cast(pl.Int32) + days).cast(pl.Date)
-        assert isinstance(dtype, pl.Datetime)
-        if dtype.time_zone is None:
-            return x + pl.duration(days=days, time_unit=dtype.time_unit)
-        return x.dt.offset_by(pl.format("{}d", days))
+            out = (x.cast(pl.Int32) + days).cast(pl.Date)
+        else:
+            assert isinstance(dtype, pl.Datetime)
+            if dtype.time_zone is None:
+                out = x + pl.duration(days=days, time_unit=dtype.time_unit)
+            else:
+                out = x.dt.offset_by(pl.format("{}d", days))
+
+        def outside(batch: pl.Series) -> pl.Series:
+            year = batch.dt.year()
+            return (year < 1) | (year > 9999)
+
+        # polars holds dates past 9999-12-31, but Python, pandas and most readers do not: a
+        # shifted 9999-12-31 would fail far from here, with "year 10000 is out of range"
+        return guarded(out, outside, lambda n: TransformError(
+            f"DateShift on column {column!r}: {n:,} shifted date(s) fall outside the years 1 to "
+            "9999, which Python, pandas and most readers cannot hold (dates within max_days of "
+            "0001-01-01 or 9999-12-31, often placeholders for 'unknown' or 'never'). Replace "
+            "such placeholder dates with null before shifting."
+        ), dtype)
 
     def _days(self, ids: pl.Expr, key: bytes) -> pl.Expr:
         return ids.map_batches(
@@ -313,7 +340,7 @@ class DateShift(Transform):
         """The shifted column; the offsets are hashed per distinct ``by`` value of each batch."""
         dtype = self._check(column, ctx)
         key = ctx.token_key(self.key, "date_shift")
-        return self._shifted(pl.col(column), self._days(pl.col(self.by), key), dtype)
+        return self._shifted(pl.col(column), self._days(pl.col(self.by), key), dtype, column)
 
     def apply(self, lf: pl.LazyFrame, column: str, ctx: Context) -> pl.LazyFrame:
         """Shift ``column``, hashing each distinct ``by`` value once (a join in the query)."""
@@ -329,7 +356,9 @@ class DateShift(Transform):
         )
         return (
             with_id.join(offsets, on=ident, how="left", nulls_equal=True, maintain_order="left")
-            .with_columns(self._shifted(pl.col(column), pl.col(days), dtype).alias(column))
+            .with_columns(
+                self._shifted(pl.col(column), pl.col(days), dtype, column).alias(column)
+            )
             .drop(ident, days)
         )
 

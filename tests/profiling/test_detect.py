@@ -200,6 +200,7 @@ def test_to_dict_is_plain_data() -> None:
         "evidence": d.evidence,
         "text_kinds": [],
         "seen": ["email"],
+        "opaque": False,
     }
 
 
