@@ -164,22 +164,28 @@ def _as_value(s: pl.Series) -> pl.Series:
                          dtype=pl.String)
 
 
-def _hits(value: pl.Series, text: pl.Series) -> pl.Series:
-    """Per record, whether its text holds one of its own ``value``s (the module's rules)."""
+def _prepare(text: pl.Series) -> pl.DataFrame:
+    """The text's folded forms, computed once for every identifier column looked for."""
+    return pl.DataFrame({"t": text}).select(
+        lower=_lower(pl.col("t")), words=_words(pl.col("t")), cased=_cased(pl.col("t")),
+        compact=_compact(pl.col("t")),
+    )
+
+
+def _hits(value: pl.Series, prepared: pl.DataFrame) -> pl.Series:
+    """Per record, whether its text (:func:`_prepare`) holds one of its own ``value``s."""
     value = _as_value(value)
-    frame = pl.DataFrame({"t": text, "v": value})
+    frame = prepared.with_columns(v=value)
     if value.dtype == pl.Date:
         day = pl.col("v")
-        forms = [day.dt.strftime(f) for f in _DATE_FORMATS]
-        text_l = _lower(pl.col("t"))
         hit = pl.lit(False)
-        for form in forms:
-            hit = hit | text_l.str.contains(form.str.to_lowercase(), literal=True)
+        for f in _DATE_FORMATS:
+            hit = hit | pl.col("lower").str.contains(day.dt.strftime(f).str.to_lowercase(),
+                                                     literal=True)
         return frame.select(hit.fill_null(False)).to_series()
     v = pl.col("v").cast(pl.String).str.strip_chars()
     digits = v.str.replace_all(r"\D", "")
     frame = frame.with_columns(
-        words=_words(pl.col("t")), cased=_cased(pl.col("t")), compact=_compact(pl.col("t")),
         digits=digits,
         # a phone with its country code: the national number is what notes write
         national=pl.when(digits.str.len_chars() > _NATIONAL).then(
@@ -209,7 +215,9 @@ def _hits(value: pl.Series, text: pl.Series) -> pl.Series:
     # a whole name written without its spaces or with letters apart ("faithrich", "F A I T H")
     hit = hit | ((pl.col("glued").str.len_chars() >= _GLUED) & pl.col("compact").str.contains(
         pl.col("glued"), literal=True))
-    for j in range(_MAX_PARTS):
+    longest = frame.select(pl.max_horizontal(pl.col("parts").list.len().max(),
+                                             pl.col("numbers").list.len().max())).item()
+    for j in range(min(_MAX_PARTS, int(longest or 0))):
         part = pl.col("parts").list.get(j, null_on_oob=True)
         lower = part.str.to_lowercase()
         ok = part.is_not_null() & (part.str.len_chars() >= 2) & ~lower.is_in(_SKIP)
@@ -278,8 +286,9 @@ def residual_scan(
         # a value that several records share is not one record's identifier either
         shared = values.is_in(counts.filter(pl.col("count") >= SHARED).get_column(values.name)
                               .implode())
+        prepared = _prepare(values)
         for column in looked:
-            count = int((_hits(source.get_column(column), values) & ~shared).sum())
+            count = int((_hits(source.get_column(column), prepared) & ~shared).sum())
             if count:
                 result.found.setdefault(text, {})[column] = count
     return result
