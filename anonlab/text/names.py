@@ -5,7 +5,9 @@ run time and would make the scrubber slow; these rules are what rule-based de-id
 systems (Philter, the MIT deid package) rely on, and they are measured on a labelled corpus
 (``benchmarks/bench_scrub.py``). A run of capitalized words is a name when
 
-- a title or credential frames it (``Dr. Okafor``, ``Mrs. Young``, ``Ann Lee, RN``);
+- a title or credential frames it (``Dr. Okafor``, ``Mrs. Young``, ``Ann Lee, RN``), or what
+  follows it is said of people (``Hope's daughter``, ``Ivy is a 43 yo``, ``Rose can be
+  reached``);
 - a relation or a verb of contact introduces it (``her daughter Hope``, ``spoke with Grant``);
 - it is a given name followed by a surname (``Will Grant``), or ``SURNAME, Given``;
 - it is a single lexicon name that is not also an ordinary word
