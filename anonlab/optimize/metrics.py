@@ -149,6 +149,7 @@ class Loss(_PerColumn):
         product: np.ndarray | float = 1.0
         for j, total in enumerate(totals):
             size = self.data.domain[j]
+            loss_j: np.ndarray
             if size <= 1:
                 loss_j = np.zeros_like(np.asarray(total, dtype=np.float64))
             else:
@@ -202,7 +203,7 @@ class Entropy(_PerColumn):
         return -np.log2(freq[0][self.data.codes[j][0][rows]] / self.data.records)
 
     def _combine(self, totals: list[np.ndarray] | list[float]) -> np.ndarray | float:
-        return sum(np.asarray(t, dtype=np.float64) for t in totals)  # type: ignore[return-value]
+        return sum(np.asarray(t, dtype=np.float64) for t in totals)
 
 
 class Discernibility(Metric):

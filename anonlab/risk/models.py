@@ -107,8 +107,8 @@ class ModelResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the model's own parameters under ``model``)."""
-        achieved = self.achieved
-        if achieved is not None and not math.isfinite(achieved):
+        achieved: float | str | None = self.achieved
+        if self.achieved is not None and not math.isfinite(self.achieved):
             achieved = str(achieved)  # JSON has no infinity
         return {
             "model": self.model.to_dict(),
