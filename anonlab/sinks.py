@@ -241,9 +241,14 @@ def _batched(
             progress(rows, time.perf_counter() - start)
         if rows == 0:  # an empty result still gets a well-formed file
             empty = lf.clear().collect()
-            {"parquet": empty.write_parquet, "ipc": empty.write_ipc,
-             "csv": lambda p: empty.write_csv(p, separator=separator),
-             "ndjson": empty.write_ndjson}[fmt](tmp)
+            if fmt == "parquet":
+                empty.write_parquet(tmp)
+            elif fmt == "ipc":
+                empty.write_ipc(tmp)
+            elif fmt == "csv":
+                empty.write_csv(tmp, separator=separator)
+            else:
+                empty.write_ndjson(tmp)
     finally:
         if writer is not None:
             writer.close()
