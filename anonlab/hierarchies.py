@@ -207,7 +207,7 @@ def _as_string(value: Any) -> str:
     if isinstance(value, str):
         return value
     try:
-        text = pl.Series([value]).cast(pl.String).item()
+        text: str | None = pl.Series([value]).cast(pl.String).item()
     except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
             f"The value {describe(value)} has no string form to look up in a hierarchy."

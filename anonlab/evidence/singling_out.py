@@ -220,7 +220,8 @@ def _fit_scale(values: np.ndarray, weights: np.ndarray, n_control: int) -> float
         c = values[None, :]
         # log B(c + 2, n - c + b) - log B(2, b), without the terms free of b
         terms = -lgamma_difference(b + n_control - c, c + 2.0) + np.log(b) + np.log1p(b)
-        return (terms * weights[None, :]).sum(axis=1)
+        total: np.ndarray = (terms * weights[None, :]).sum(axis=1)
+        return total
 
     grid = np.linspace(0.0, math.log(1e15), 601)
     scores = loglik(grid)

@@ -291,7 +291,10 @@ def _shadow(
     """A release made without a control sample, and the attacker's view of both (cached)."""
     key = ("shadow", qis, sensitive)
     if key in context.cache:
-        cached: Any = context.cache[key]
+        cached: (
+            tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, tuple[str, ...], tuple[str, ...]]
+            | None
+        ) = context.cache[key]
         return cached
     original, recipe = context.original, context.recipe
     assert original is not None and recipe is not None

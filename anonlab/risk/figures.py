@@ -172,7 +172,8 @@ def _root(ax: Axes) -> Figure:
     fig: Any = ax.figure
     while getattr(fig, "figure", fig) is not fig and fig.figure is not None:
         fig = fig.figure
-    return fig
+    top: Figure = fig
+    return top
 
 
 # -- figures and axes --------------------------------------------------------------------------
@@ -463,7 +464,11 @@ def _renderer(fig: Figure) -> RendererBase:
     """The renderer text sizes are measured with (a figure made without pyplot may have a
     plain canvas, which has none of its own)."""
     get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # type: ignore[attr-defined]
+    if get is not None:
+        renderer: RendererBase = get()
+        return renderer
+    # matplotlib's private fallback, absent from its type hints
+    return fig._get_renderer()  # type: ignore[attr-defined, no-any-return]
 
 
 def _fit_labels(fig: Figure, axes: Sequence[Axes]) -> None:
@@ -985,7 +990,8 @@ def _edges(a: np.ndarray, b: np.ndarray, integer: bool) -> np.ndarray:
 
 def _numbers(s: pl.Series) -> np.ndarray:
     values = s.cast(pl.Float64).to_numpy()
-    return values[np.isfinite(values)]
+    finite: np.ndarray = values[np.isfinite(values)]
+    return finite
 
 
 def _side_label(role: str, s: pl.Series) -> str:
