@@ -330,7 +330,8 @@ def _series(value: Any, what: str, owner: str) -> pl.Series:
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(value, pd.Series):
         try:
-            converted = pl.from_pandas(value)
+            # pandas has no type information here, so the DataFrame overload would be chosen
+            converted: pl.DataFrame | pl.Series = pl.from_pandas(value)
         except Exception as exc:
             raise ParameterError(
                 f"The {what!r} parameter of {owner}: the pandas Series cannot be converted to "
