@@ -2,10 +2,10 @@
 # installed into .venv on first use.
 #
 #   make demo    create .venv, install anonlab, run the main job on the embedded example data
-#   make test    create .venv if needed, install the dev extras, run the whole suite
+#   make test    create .venv if needed, install the dev extras, lint, type-check, run the whole suite
 #   make lab     open JupyterLab on the first tutorial
 #   make bench   run the benchmarks and print their figures
-#   make lint    ruff
+#   make lint    ruff and mypy
 #   make clean   remove .venv and generated files
 
 PYTHON ?= python3
@@ -47,6 +47,7 @@ demo: $(BASE)
 
 test: $(DEV)
 	$(BIN)/ruff check anonlab tests benchmarks tools
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest tests $(wildcard tutorials notebooks) --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -61,6 +62,7 @@ bench: $(DEV)
 
 lint: $(DEV)
 	$(BIN)/ruff check anonlab tests benchmarks tools
+	$(BIN)/python -m mypy
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis build dist

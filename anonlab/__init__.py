@@ -6,6 +6,8 @@ The public API lives here; everything else is private unless documented. Start w
 :mod:`anonlab.datasets`.
 """
 
+from typing import Any as _Any
+
 from anonlab import datasets, licensing, risk, text, transforms
 from anonlab._version import __version__
 from anonlab.bundle import (
@@ -160,7 +162,7 @@ def unload_ipython_extension(ipython: object) -> None:
     unload(ipython)
 
 
-def panel(frame: object, **kwargs: object) -> object:
+def panel(frame: object, **kwargs: _Any) -> object:
     """The interactive notebook panel over ``frame``: Profile, Transform, Risk, Code and
     Export tabs, all live over one recipe (see :func:`anonlab.jupyter.panel.panel`)."""
     from anonlab.jupyter.panel import panel as make_panel

@@ -95,7 +95,7 @@ def safe_child(folder: str | os.PathLike[str], name: Any, what: str) -> Path:
     hint = "a name here is a plain file name inside its folder (no '/', '\\' or '..')"
     if problem is not None:
         raise _fail(what, name, problem, hint)
-    target = Path(folder) / name
+    target = Path(folder, name)
     if target.is_symlink():
         raise _fail(
             what,

@@ -136,5 +136,6 @@ def load_json(text: str | bytes) -> Any:
 
 def dump_yaml(data: Any) -> str:
     """YAML text (block style, keys in the given order) that :func:`load_yaml` reads back equal."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False)
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                          default_flow_style=False)
+    return text

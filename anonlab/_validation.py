@@ -113,7 +113,8 @@ def check_int(
         raise ParameterError(
             f"The {name!r} parameter of {owner} must be {wanted}. Got {describe(value)} instead."
         )
-    return value
+    checked: int = value
+    return checked
 
 
 def check_one_of(value: Any, name: str, owner: str, options: tuple[Any, ...]) -> Any:

@@ -89,7 +89,7 @@ def _read_recipe(path: str) -> Any:
 
 
 def _recipe_text(recipe: Any, path: Path) -> bytes:
-    text = recipe.to_json() if path.suffix.lower() == ".json" else recipe.to_yaml()
+    text: str = recipe.to_json() if path.suffix.lower() == ".json" else recipe.to_yaml()
     return text.encode("utf-8")
 
 

@@ -32,6 +32,8 @@ personal data the caller is protecting), and end with what to do.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AccessDeniedError",
     "AnonlabError",
@@ -202,7 +204,7 @@ class ComplianceError(LicenseError):
         The failing checks (each with its name and what failed), in the order they ran.
     """
 
-    def __init__(self, message: str, *, failures: tuple = ()) -> None:
+    def __init__(self, message: str, *, failures: tuple[Any, ...] = ()) -> None:
         super().__init__(message)
         self.failures = tuple(failures)
 

@@ -105,6 +105,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from anonlab._validation import dtype_name
 from anonlab.errors import (
@@ -484,7 +485,7 @@ def _refuse_objects(schema: Mapping[str, pl.DataType], owner: str) -> None:
             )
 
 
-def _holds_object(dtype: pl.DataType) -> bool:
+def _holds_object(dtype: pl.DataType | DataTypeClass) -> bool:
     if dtype == pl.Object:
         return True
     if isinstance(dtype, pl.List | pl.Array):
@@ -554,7 +555,9 @@ def _pc() -> Any:
 def _pa() -> Any:
     pa = sys.modules.get("pyarrow")
     if pa is None:  # pandas is loaded, and pandas always comes with pyarrow for anonlab
-        import pyarrow as pa
+        import pyarrow
+
+        pa = pyarrow
     return pa
 
 
@@ -932,9 +935,11 @@ def _check_rows(rows: Any, height: int, origin_height: int | None) -> np.ndarray
 
 
 def _restore_pandas(data: pl.DataFrame, origin: Origin, rows: Any) -> pd.DataFrame:
-    pd = sys.modules.get("pandas")
+    pd: Any = sys.modules.get("pandas")
     if pd is None:
-        import pandas as pd
+        import pandas
+
+        pd = pandas
     index = origin.pandas_index
     if rows is not None:
         positions = _check_rows(rows, data.height, origin.height)
@@ -973,7 +978,7 @@ def _columns_index(names: list[str], original: Any, pd: Any) -> Any:
     return pd.Index(names, dtype="str", name=None if original is None else original.name)
 
 
-_MASKED_INTS = {
+_MASKED_INTS: dict[type[pl.DataType], str] = {
     pl.Int8: "Int8", pl.Int16: "Int16", pl.Int32: "Int32", pl.Int64: "Int64",
     pl.UInt8: "UInt8", pl.UInt16: "UInt16", pl.UInt32: "UInt32", pl.UInt64: "UInt64",
 }

@@ -207,7 +207,7 @@ def _as_string(value: Any) -> str:
     if isinstance(value, str):
         return value
     try:
-        text = pl.Series([value]).cast(pl.String).item()
+        text: str | None = pl.Series([value]).cast(pl.String).item()
     except (TypeError, ValueError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
             f"The value {describe(value)} has no string form to look up in a hierarchy."
@@ -257,6 +257,11 @@ def _exactly(compute: Callable[[], Decimal]) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = MAX_PREC
         return compute()
+
+
+def _exact_mod(a: Decimal, b: Decimal) -> Decimal:
+    """``a % b`` without rounding."""
+    return _exactly(lambda: a % b)
 
 
 def _floor_div(a: Decimal, b: Decimal) -> Decimal:
@@ -820,7 +825,7 @@ class Hierarchy:
                 f"Hierarchy.from_mapping takes a mapping value -> (level 1, ..., level h); got "
                 f"a {type(mapping).__name__}."
             )
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for value, above in mapping.items():
             if isinstance(above, str):
                 rows.append((value, above))
@@ -1044,7 +1049,7 @@ class Hierarchy:
                     f"{describe(w)} at position {i} instead."
                 )
             step = _number(w)
-            if steps and _exactly(lambda a=step, b=steps[-1]: a % b) != 0:
+            if steps and _exact_mod(step, steps[-1]) != 0:
                 raise HierarchyError(
                     f"{owner}: width {_fmt(step)} (level {i + 1}) is not a multiple of width "
                     f"{_fmt(steps[-1])} (level {i}), so its intervals would not nest. Use "

@@ -132,12 +132,12 @@ def parse_dtypes(spec: Mapping[str, object] | str | None) -> dict[str, pl.DataTy
         for part in (p.strip() for p in spec.split(",")):
             if not part:
                 continue
-            name, eq, kind = part.rpartition("=")
+            name, eq, type_name = part.rpartition("=")
             if not eq or not name.strip():
                 raise ParameterError(
                     f"A schema entry must be name=type (for example zip=str). Got {part!r}."
                 )
-            pairs[name.strip()] = kind.strip()
+            pairs[name.strip()] = type_name.strip()
         spec = pairs
     if not isinstance(spec, Mapping):
         raise ParameterError(
@@ -235,12 +235,12 @@ def _checked_types(
             f"{separator_name(separator)}: {polars_reason(exc)}"
         ) from None
     out: dict[str, pl.DataType] = {}
-    for name, bad in plan:
-        i = bad.split(":")[0]
-        if found.get(f"{i}:pad"):
+    for name, flag in plan:
+        at = flag.split(":")[0]
+        if found.get(f"{at}:pad"):
             out[name] = pl.String()
-        elif found[bad]:
-            integer_then_decimals = f"{i}:float" in found and not found[f"{i}:float"]
+        elif found[flag]:
+            integer_then_decimals = f"{at}:float" in found and not found[f"{at}:float"]
             out[name] = pl.Float64() if integer_then_decimals else pl.String()
     out.update(dtypes)
     return out

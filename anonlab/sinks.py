@@ -188,19 +188,24 @@ def sink(
 def _native(lf: pl.LazyFrame, tmp: Path, fmt: str, separator: str) -> int:
     if fmt == "parquet":
         lf.sink_parquet(tmp)
-        return pl.scan_parquet(tmp).select(pl.len()).collect().item()
+        return _rows(pl.scan_parquet(tmp))
     if fmt == "csv":
         lf.sink_csv(tmp, separator=separator)
         # counted by the CSV reader, not by lines: quoted values may hold line breaks
-        return pl.scan_csv(tmp, separator=separator, infer_schema=False).select(
-            pl.len()).collect().item()
+        return _rows(pl.scan_csv(tmp, separator=separator, infer_schema=False))
     if fmt == "ipc":
         lf.sink_ipc(tmp)
-        return pl.scan_ipc(tmp).select(pl.len()).collect().item()
+        return _rows(pl.scan_ipc(tmp))
     lf.sink_ndjson(tmp)
     # NDJSON escapes line breaks inside values, so lines are records
     with tmp.open("rb") as fh:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
+def _rows(scan: pl.LazyFrame) -> int:
+    """The number of rows of a file just written, as its reader counts them."""
+    n: int = scan.select(pl.len()).collect().item()
+    return n
 
 
 def _batched(
@@ -241,9 +246,14 @@ def _batched(
             progress(rows, time.perf_counter() - start)
         if rows == 0:  # an empty result still gets a well-formed file
             empty = lf.clear().collect()
-            {"parquet": empty.write_parquet, "ipc": empty.write_ipc,
-             "csv": lambda p: empty.write_csv(p, separator=separator),
-             "ndjson": empty.write_ndjson}[fmt](tmp)
+            if fmt == "parquet":
+                empty.write_parquet(tmp)
+            elif fmt == "ipc":
+                empty.write_ipc(tmp)
+            elif fmt == "csv":
+                empty.write_csv(tmp, separator=separator)
+            else:
+                empty.write_ndjson(tmp)
     finally:
         if writer is not None:
             writer.close()

@@ -47,6 +47,7 @@ missing in the input and those the recipe suppressed (``RiskReport.input_cells``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import polars as pl
 
@@ -175,7 +176,7 @@ def compatible_sums(
     if data_patterns in ([], [full]) and query_patterns == [full]:
         # no wildcard anywhere: compatible is equal, one join
         table = distinct.drop("_e")
-        how = "left" if not b else "inner"
+        how: Literal["left", "inner"] = "left" if not b else "inner"
         joined = keys.drop("_d").join(table, on=q, how=how, maintain_order="left")
         if not b:
             joined = joined.with_columns(pl.col("_w").fill_null(0))
@@ -186,7 +187,7 @@ def compatible_sums(
         schema={"_d": pl.Int64, "_c": pl.Int64},
     )
     # every data key projected on every query pattern D (null outside D), weighed
-    table = (
+    weighed = (
         distinct.lazy()
         .join(pl.LazyFrame({"_d": query_patterns}, schema={"_d": pl.Int64}), how="cross")
         .with_columns(
@@ -207,7 +208,7 @@ def compatible_sums(
             for j in range(m)
         )
         .join(
-            table,
+            weighed,
             left_on=["_d", "_c", *masked],
             right_on=["_d", "_c", *q],
             how="inner",

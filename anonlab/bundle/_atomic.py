@@ -79,7 +79,7 @@ def _alive(pid: int) -> bool:
 def clean_stale(target: Path) -> list[Path]:
     """Remove temporary folders of earlier exports to ``target`` whose process has ended."""
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:export|old)-(\d+)-[^/]*\.tmp$")
-    removed = []
+    removed: list[Path] = []
     try:
         siblings = list(target.parent.iterdir())
     except OSError:

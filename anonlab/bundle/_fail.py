@@ -24,7 +24,4 @@ def verification_error(reason: str, file: str, message: str) -> VerificationErro
     in the bundle it is about, relative to the bundle folder; ``""`` for the bundle itself)."""
     if reason not in REASONS:  # pragma: no cover - a programming error
         raise AssertionError(reason)
-    err = VerificationError(message)
-    err.reason = reason  # type: ignore[attr-defined]
-    err.file = file  # type: ignore[attr-defined]
-    return err
+    return VerificationError(message, reason=reason, file=file)

@@ -394,7 +394,7 @@ def export(
     report = _risk_report(release, recipe, original[rows])
     if profile is None:
         profile = make_profile(original)
-    made = {
+    made: dict[str, Any] = {
         "token_scope": "family" if linkable_family is not None else "release",
         "family": linkable_family,
         "scope": scope,

@@ -76,14 +76,14 @@ def default_keyring_path() -> Path:
 def _check_name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ParameterError("The name of a trusted key must be a non-empty str.")
-    name = name.strip()
-    if len(name) > 200 or any(not c.isprintable() for c in name):
+    clean = name.strip()
+    if len(clean) > 200 or any(not c.isprintable() for c in clean):
         raise ParameterError(
             "The name of a trusted key must be at most 200 printable characters on one line."
         )
-    if _FINGERPRINT.fullmatch(name):
+    if _FINGERPRINT.fullmatch(clean):
         raise ParameterError("The name of a trusted key cannot be a fingerprint.")
-    return name
+    return clean
 
 
 @dataclass(frozen=True)

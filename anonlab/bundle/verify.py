@@ -169,21 +169,21 @@ def check_bundle(
             f"The signature does not match {MANIFEST} under key {key.fingerprint}: "
             f"{MANIFEST} was changed after signing, or the {SIGNATURE} file was replaced.")
 
-    present = {}
-    for entry in folder.iterdir():
-        if entry.name in (MANIFEST, SIGNATURE):
+    present: dict[str, Path] = {}
+    for item in folder.iterdir():
+        if item.name in (MANIFEST, SIGNATURE):
             continue
-        if entry.name not in files:
-            kind = "folder" if entry.is_dir() and not entry.is_symlink() else "file"
+        if item.name not in files:
+            kind = "folder" if item.is_dir() and not item.is_symlink() else "file"
             raise verification_error(
-                "unexpected_file", entry.name,
-                f"The bundle holds a {kind} {entry.name!r} its manifest does not list (added "
+                "unexpected_file", item.name,
+                f"The bundle holds a {kind} {item.name!r} its manifest does not list (added "
                 "after signing). A bundle's audit log lives beside the folder, not in it.")
-        if entry.is_symlink() or not entry.is_file():
+        if item.is_symlink() or not item.is_file():
             raise verification_error(
-                "unexpected_file", entry.name,
-                f"{entry.name} in the bundle is a link or a folder, not a plain file.")
-        present[entry.name] = safe_child(folder, entry.name, "a bundle file name")
+                "unexpected_file", item.name,
+                f"{item.name} in the bundle is a link or a folder, not a plain file.")
+        present[item.name] = safe_child(folder, item.name, "a bundle file name")
     kept: dict[str, bytes] = {}
     total = 0
     for name, (sha, size) in sorted(files.items()):

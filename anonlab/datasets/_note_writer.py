@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -27,6 +27,8 @@ from anonlab.datasets._note_dates import (
 )
 
 __all__ = ["Draws", "Note", "Person", "Record"]
+
+_T = TypeVar("_T")
 
 _UNITS_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -66,7 +68,7 @@ class Draws:
         """An int in ``[lo, hi]``, both included."""
         return lo + self.below(hi - lo + 1)
 
-    def pick(self, seq: Sequence[str]) -> str:
+    def pick(self, seq: Sequence[_T]) -> _T:
         return seq[self.below(len(seq))]
 
     def chance(self, p: float) -> bool:

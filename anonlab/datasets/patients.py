@@ -395,12 +395,14 @@ def _draw(rng: np.random.Generator, weights: Any, size: int) -> np.ndarray:
 def _draw_by_group(rng: np.random.Generator, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Per row, an index drawn with the weights of that row's group (``weights[group]``)."""
     tables = np.vstack([_quantile_table(w) for w in weights])
-    return tables[group, rng.integers(0, _RESOLUTION, group.shape[0], dtype=np.uint16)]
+    drawn: np.ndarray = tables[group, rng.integers(0, _RESOLUTION, group.shape[0], dtype=np.uint16)]
+    return drawn
 
 
 def _uniform_int(rng: np.random.Generator, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Per row, an integer uniform in ``[low, high]`` (inclusive, arrays)."""
-    return low + np.floor(rng.random(low.shape[0]) * (high - low + 1)).astype(np.int64)
+    drawn: np.ndarray = low + np.floor(rng.random(low.shape[0]) * (high - low + 1)).astype(np.int64)
+    return drawn
 
 
 def _distinct_integers(rng: np.random.Generator, high: int, size: int) -> np.ndarray:

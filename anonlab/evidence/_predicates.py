@@ -43,8 +43,8 @@ class Predicates:
         """The number of predicates."""
         return int(self.cols.shape[0])
 
-    def take(self, which: np.ndarray) -> Predicates:
-        """The predicates at these positions (or where this mask is true)."""
+    def take(self, which: np.ndarray | slice) -> Predicates:
+        """The predicates at these positions (or where this mask is true, or in this slice)."""
         return Predicates(self.cols[which], self.ops[which], self.vals[which])
 
     @staticmethod

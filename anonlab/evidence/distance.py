@@ -211,8 +211,8 @@ def _cells(cand: Encoded) -> _Cells:
             b[np.isnan(x)] = -1
             keys[f"b{j}"] = b
     if keys:
-        gid = pl.DataFrame(keys).select(pl.struct(pl.all()).rank("dense")).to_series()
-        gid = gid.to_numpy().astype(np.int64) - 1
+        ranks = pl.DataFrame(keys).select(pl.struct(pl.all()).rank("dense")).to_series()
+        gid = ranks.to_numpy().astype(np.int64) - 1
     else:
         gid = np.zeros(n, dtype=np.int64)
     order = np.argsort(gid, kind="stable")

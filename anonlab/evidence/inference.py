@@ -57,7 +57,8 @@ def _correct(
             right = np.abs(guess - secret) <= tolerance * (np.abs(guess) + 1e-12)
     else:
         right = guess == secret
-    return right & ~wild_guess
+    correct: np.ndarray = right & ~wild_guess
+    return correct
 
 
 def inference_attack(

@@ -72,7 +72,8 @@ def _aux(value: Any) -> tuple[Sequence[str], Sequence[str]]:
 
 def _links(idx_a: np.ndarray, idx_b: np.ndarray) -> np.ndarray:
     """Whether the two neighbour lists of each row share a record."""
-    return (idx_a[:, :, None] == idx_b[:, None, :]).any(axis=(1, 2))
+    shared: np.ndarray = (idx_a[:, :, None] == idx_b[:, None, :]).any(axis=(1, 2))
+    return shared
 
 
 def linkability_attack(

@@ -158,7 +158,8 @@ def _blind(recipe: Recipe) -> Recipe:
     for step in recipe.steps:
         t = step.transform
         if getattr(t, "seed", None) is not None:
-            t = dataclasses.replace(t, seed=None)  # type: ignore[type-var]
+            # a transform class with a seed field (checked above); Transform itself has none
+            t = dataclasses.replace(t, seed=None)  # type: ignore[call-arg]
         steps.append(dataclasses.replace(step, transform=t))
     return dataclasses.replace(recipe, steps=tuple(steps), seed=None)
 

@@ -55,7 +55,7 @@ Differences from anonymeter, all deliberate:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -82,7 +82,7 @@ _BATCH = 1000  # candidate predicates drawn at a time (as anonymeter)
 class _Columns:
     """Predicate column indexes -> encoded rows, and the release's values per column."""
 
-    def __init__(self, columns: Sequence[str], kinds: dict[str, str], release: Encoded) -> None:
+    def __init__(self, columns: Sequence[str], kinds: Mapping[str, str], release: Encoded) -> None:
         self.columns = tuple(columns)
         self.layout: list[tuple[str, int]] = []
         cat = num = 0
@@ -220,7 +220,8 @@ def _fit_scale(values: np.ndarray, weights: np.ndarray, n_control: int) -> float
         c = values[None, :]
         # log B(c + 2, n - c + b) - log B(2, b), without the terms free of b
         terms = -lgamma_difference(b + n_control - c, c + 2.0) + np.log(b) + np.log1p(b)
-        return (terms * weights[None, :]).sum(axis=1)
+        total: np.ndarray = (terms * weights[None, :]).sum(axis=1)
+        return total
 
     grid = np.linspace(0.0, math.log(1e15), 601)
     scores = loglik(grid)
@@ -383,9 +384,9 @@ def singling_out_attack(
             size = min(_BATCH, max_attempts - attempts)
             batch = _multivariate_candidates(cols, size, n_cols, medians, rng)
             attempts += size
-            batch = batch.take((batch.cols >= 0).any(axis=1))
+            batch = batch.take(np.asarray((batch.cols >= 0).any(axis=1)))
             hits = batch.take(release_matcher.singles_out(batch))
-            keep = []
+            keep: list[int] = []
             for i, key in enumerate(hits.keys()):
                 if key not in seen and total + len(keep) < n_attacks:
                     seen.add(key)

@@ -118,7 +118,7 @@ def _modes(recipe: Recipe, columns: Sequence[str], schema: Mapping[str, pl.DataT
                 if modes[c] in ("recompute", "tolerance"):
                     modes[c] = "tolerance"
                     tolerance[c] = tolerance.get(c, 0.0) + float(
-                        t.tolerance(c, schema.get(c, pl.Float64))
+                        t.tolerance(c, schema.get(c, pl.Float64()))
                     )
             elif mode == "nearest":
                 perturbed.add(c)
@@ -239,8 +239,11 @@ def attacker_view(
         hidden_text = _suppressed_text(recipe, c)
         if hidden_text and rel.dtype == pl.String:
             replaced = pl.col(c).is_in(list(hidden_text))
-            rel = rel.to_frame().select(pl.when(replaced).then(None).otherwise(pl.col(c)))
-            rel = rel.to_series()
+            rel = (
+                rel.to_frame()
+                .select(pl.when(replaced).then(None).otherwise(pl.col(c)))
+                .to_series()
+            )
         if modes[c] == "nearest":
             mine = _nearest(mine, rel)
             rel = rel.cast(pl.Float64)

@@ -242,8 +242,14 @@ class VerificationView:
 class AnonlabMagics(Magics):
     """anonlab's IPython magics (``%load_ext anonlab`` registers them)."""
 
+    def _namespace(self) -> dict[str, Any]:
+        """The notebook's variables (magics always run on a shell)."""
+        assert self.shell is not None
+        ns: dict[str, Any] = self.shell.user_ns
+        return ns
+
     def _frame(self, name: str) -> Any:
-        ns = self.shell.user_ns
+        ns = self._namespace()
         if name not in ns:
             import difflib
 
@@ -324,7 +330,7 @@ class AnonlabMagics(Magics):
                 output=output,
                 source=source,
             )
-        self.shell.user_ns[output] = result.frame
+        self._namespace()[output] = result.frame
         _results[output] = result
         return result
 

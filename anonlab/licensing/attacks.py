@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from anonlab.evidence import (
     inference_attack,
@@ -290,7 +291,10 @@ def _shadow(
     """A release made without a control sample, and the attacker's view of both (cached)."""
     key = ("shadow", qis, sensitive)
     if key in context.cache:
-        cached: Any = context.cache[key]
+        cached: (
+            tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, tuple[str, ...], tuple[str, ...]]
+            | None
+        ) = context.cache[key]
         return cached
     original, recipe = context.original, context.recipe
     assert original is not None and recipe is not None
@@ -298,7 +302,9 @@ def _shadow(
     # control records are drawn among the records the release keeps, so that they are records
     # of the same kind as the targets (a recipe that suppresses rare records would otherwise
     # leave the rare ones in the control alone, and flatter the control rate)
-    kept = np.unique(context.source_rows())
+    source_rows = context.source_rows()
+    # without a row mapping no record is known to be kept (there is no control to draw)
+    kept = np.unique(source_rows) if source_rows is not None else np.empty(0, dtype=np.int64)
     m = min(N_ATTACKS, len(kept) // 4)
     if m < 1:
         context.cache[key] = None
@@ -381,7 +387,7 @@ _UNIQUE = 0.95
 for a code (a phone, an account) that free text must not hold, whatever the profile said."""
 
 
-def _stringlike(dtype: pl.DataType) -> bool:
+def _stringlike(dtype: pl.DataType | DataTypeClass) -> bool:
     if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum):
         return True
     return isinstance(dtype, pl.List | pl.Array) and _stringlike(dtype.inner)
@@ -412,7 +418,9 @@ def _unique_code(s: pl.Series) -> bool:
     values = values.filter(values.is_finite())
     if len(values) < 2 or not (values == values.floor()).all():
         return False
-    return bool(values.abs().min() >= 1e6 and values.n_unique() >= _UNIQUE * len(values))
+    smallest = values.abs().min()
+    assert isinstance(smallest, float)  # of a non-empty Float64
+    return bool(smallest >= 1e6 and values.n_unique() >= _UNIQUE * len(values))
 
 
 _RESIDUAL_KINDS = frozenset({Kind.CITY, Kind.ZIP_CODE, Kind.DATE_OF_BIRTH, Kind.DATE,

@@ -44,10 +44,10 @@ Register your own with :func:`register_check`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast
 
 import numpy as np
 import polars as pl
@@ -197,7 +197,7 @@ class CheckContext:
     rows: np.ndarray | None = None
     scope: str | None = None
     row_order: str | None = None
-    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def source_rows(self) -> np.ndarray | None:
         """The original row of each row of the frame, or None when it cannot be known."""
@@ -377,6 +377,7 @@ class DirectIdentifiers(ComplianceCheck):
                 if direct_now or direct_before:
                     handled[c] = code
             elif direct_now:
+                assert now.kind is not None  # one of DIRECT_KINDS
                 if now.kind is Kind.RECORD_ID and c in context.pseudonymised():
                     continue  # unique codes without a recipe: the pseudonymisation check's call
                 failing[c] = f"still holds {now.kind.value.replace('_', ' ')} values"
@@ -645,11 +646,10 @@ def check_compliance(
         profile = make_profile(data)
     elif not isinstance(profile, Profile):
         raise ParameterError("The 'profile' parameter of check_compliance must be a Profile.")
-    before = None
+    before: pl.DataFrame | None = None
     if original is not None:
-        before, _ = ingest(original, owner="check_compliance")
-        if isinstance(before, pl.LazyFrame):
-            before = before.collect()
+        given, _ = ingest(original, owner="check_compliance")
+        before = given.collect() if isinstance(given, pl.LazyFrame) else given
     when = utcnow() if at is None else to_utc(at, path="at")
     mapping = None
     if rows is not None:
@@ -674,6 +674,7 @@ def check_compliance(
                     if name not in deferred)
     claimed = tpl.status(bool(context.pseudonymised()))
     passed = all(c.passed for c in results)
-    status: Status = claimed if passed and claimed is not None else "identifiable"
+    # a template's statuses are checked to be of STATUSES when it is made
+    status = cast(Status, claimed) if passed and claimed is not None else "identifiable"
     return ComplianceResult(tpl.id, tpl.version, results, status, when, deferred)
 

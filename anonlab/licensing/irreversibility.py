@@ -37,6 +37,7 @@ from anonlab.keys import Key, describe_key_ref
 from anonlab.licensing.checks import Check, CheckContext, ComplianceCheck, _builtin
 from anonlab.profiling.kinds import Kind
 from anonlab.profiling.names import name_hints
+from anonlab.transforms.hashing import Pseudonymize
 
 __all__ = ["ALGORITHMS", "dictionary_attack", "enumeration"]
 
@@ -78,6 +79,7 @@ class Irreversibility(ComplianceCheck):
             }
             tokens = context.frame.get_column(c).drop_nulls().cast(pl.String).unique()
             if t.op == "pseudonymize":
+                assert isinstance(t, Pseudonymize)  # the one transform of that op
                 tokens = tokens.str.strip_prefix(t.prefix)
                 if t.style == "sequential":
                     entry.update(attack="not applicable: sequential pseudonyms are numbers, "

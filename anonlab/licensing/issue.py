@@ -110,7 +110,7 @@ def anonymization_evidence(
             "report": _json_safe(report.to_dict()),
         }
     checks = [_json_safe(c.to_dict()) for c in result.checks]
-    irreversibility = next((c["evidence"].get("columns", []) for c in checks
+    irreversibility: list[Any] = next((c["evidence"].get("columns", []) for c in checks
                             if c["name"] == "irreversibility"), [])
     attacks = [{"attack": c["name"], "passed": c["passed"], "detail": c["detail"]}
                for c in checks if c["name"] in ATTACK_CHECKS]

@@ -65,7 +65,8 @@ _ROLE_ACTIONS = {"train-model": "alp:trainModel", "read-audit-log": "alp:readAud
 def local_context() -> dict[str, Any]:
     """The shipped copy of the ODRL JSON-LD context (a fresh parse, cached)."""
     text = files("anonlab.licensing").joinpath("contexts", "odrl.jsonld").read_text("utf-8")
-    return json.loads(text)
+    context: dict[str, Any] = json.loads(text)
+    return context
 
 
 def document_loader() -> Callable[..., dict[str, Any]]:

@@ -120,9 +120,9 @@ class SafeHarborIdentifiers(ComplianceCheck):
                 categories[c] = str(now.hipaa)
         for c in context.frame.columns:
             if c not in failing and context.code(c) != "removed":
-                why = _unclassified(context, c)
-                if why is not None:  # a column the checks cannot see into fails closed
-                    failing[c] = why
+                unseen = _unclassified(context, c)
+                if unseen is not None:  # a column the checks cannot see into fails closed
+                    failing[c] = unseen
                     categories[c] = str(context.profile[c].hipaa or "unclassified")
         evidence = {"failing": {c: categories[c] for c in failing},
                     "columns_checked": context.frame.width}

@@ -44,7 +44,8 @@ def _freeze(value: Any) -> Any:
 
 def _load() -> dict[str, Any]:
     text = files("anonlab.licensing").joinpath("license.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 LICENSE_SCHEMA: dict[str, Any] = _load()

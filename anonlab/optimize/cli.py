@@ -43,7 +43,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     from anonlab.cli import add_schema_argument
     from anonlab.optimize.metrics import METRICS
 
-    o = subparsers.add_parser(
+    o: argparse.ArgumentParser = subparsers.add_parser(
         "optimize", help="find the least-loss generalization meeting privacy targets"
     )
     o.add_argument("input", help="a .csv/.tsv, .parquet, .arrow/.feather or .ndjson file")

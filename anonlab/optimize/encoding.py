@@ -158,11 +158,11 @@ def encode(
     counts = grouped.get_column(count).to_numpy().astype(np.int64)
     codes, cards, labels, shares = [], [], [], []
     for q in qis:
-        c, k, lab, s = _qi_codes(grouped.get_column(q), counts, hierarchies[q], q)
+        c, k, lab, share = _qi_codes(grouped.get_column(q), counts, hierarchies[q], q)
         codes.append(c)
         cards.append(k)
         labels.append(lab)
-        shares.append(s)
+        shares.append(share)
     sens_codes: dict[str, np.ndarray] = {}
     sens_values: dict[str, pl.Series] = {}
     sens_overall: dict[str, np.ndarray] = {}

@@ -138,7 +138,8 @@ class Loss(_PerColumn):
 
     def _cost(self, j: int, level: int, rows: np.ndarray | None) -> np.ndarray:
         codes = self.data.codes[j][level]
-        return self.data.shares[j][level][codes if rows is None else codes[rows]]
+        cost: np.ndarray = self.data.shares[j][level][codes if rows is None else codes[rows]]
+        return cost
 
     def _suppressed_cost(self, j: int, rows: np.ndarray) -> np.ndarray:
         return np.ones(rows.shape[0])
@@ -149,6 +150,7 @@ class Loss(_PerColumn):
         product: np.ndarray | float = 1.0
         for j, total in enumerate(totals):
             size = self.data.domain[j]
+            loss_j: np.ndarray
             if size <= 1:
                 loss_j = np.zeros_like(np.asarray(total, dtype=np.float64))
             else:
@@ -195,14 +197,16 @@ class Entropy(_PerColumn):
         codes = self.data.codes[j][level]
         if rows is not None:
             base, codes = base[rows], codes[rows]
-        return -np.log2(freq[0][base] / freq[level][codes])
+        cost: np.ndarray = -np.log2(freq[0][base] / freq[level][codes])
+        return cost
 
     def _suppressed_cost(self, j: int, rows: np.ndarray) -> np.ndarray:
         freq = self._frequencies()[j]
-        return -np.log2(freq[0][self.data.codes[j][0][rows]] / self.data.records)
+        cost: np.ndarray = -np.log2(freq[0][self.data.codes[j][0][rows]] / self.data.records)
+        return cost
 
     def _combine(self, totals: list[np.ndarray] | list[float]) -> np.ndarray | float:
-        return sum(np.asarray(t, dtype=np.float64) for t in totals)  # type: ignore[return-value]
+        return sum(np.asarray(t, dtype=np.float64) for t in totals)
 
 
 class Discernibility(Metric):

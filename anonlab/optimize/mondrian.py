@@ -83,7 +83,8 @@ class MondrianResult:
     @property
     def smallest(self) -> int:
         """The size of the smallest partition."""
-        return int(self.classes.size.min()) if self.classes.classes else 0
+        smallest = self.classes.smallest
+        return 0 if smallest is None else smallest
 
     def summary(self) -> str:
         """A few lines for display."""
@@ -247,7 +248,7 @@ def mondrian(
         allowable = at_or_below | strictly_below
         # the widest allowable column (the widest first, the next if its cut is not allowable)
         dim = np.argmax(np.where(allowable, widths, -1.0), axis=1)
-        split = allowable.any(axis=1)
+        split = np.asarray(allowable.any(axis=1))  # numpy types any(axis=1) as maybe a scalar
         row_dim = dim[pid]
         use_below = ~at_or_below[pid, row_dim]
         values = sub[np.arange(rows.size), row_dim]
@@ -307,7 +308,9 @@ def _result(
     spans = []
     for j, q in enumerate(qis):
         col = data.get_column(q).cast(pl.Float64)
-        full = float(col.max() - col.min())  # type: ignore[operator]
+        top, bottom = col.max(), col.min()
+        assert isinstance(top, float) and isinstance(bottom, float)  # a Float64 of rows
+        full = top - bottom
         width = (bounds[f"__hi{j}"].cast(pl.Float64) - bounds[f"__lo{j}"].cast(pl.Float64))
         spans.append(0.0 if full == 0 else float((width * bounds["__n"]).sum()) / (full * n))
     sizes = bounds.get_column("__n").cast(pl.Int64)

@@ -108,7 +108,7 @@ class OptimizationResult:
             f"  {self.metric}: {self.metric_value:.4f}",
             f"  suppressed: {self.suppressed:,} of {self.records:,} records ({share:.2%})",
             f"  classes: {self.classes.classes:,}"
-            + (f", smallest {int(self.classes.size.min())}" if self.classes.classes else ""),
+            + (f", smallest {self.classes.smallest}" if self.classes.classes else ""),
             f"  search: {self.nodes_evaluated:,} of {self.lattice_size:,} transformations "
             f"evaluated in {self.search_seconds:.2f} s ({self.seconds:.2f} s in all)",
         ]
@@ -130,7 +130,7 @@ class OptimizationResult:
             "suppressed": self.suppressed,
             "records": self.records,
             "classes": self.classes.classes,
-            "smallest_class": int(self.classes.size.min()) if self.classes.classes else None,
+            "smallest_class": self.classes.smallest,
             "targets": [t.to_dict() for t in self.targets],
             "max_suppression": self.max_suppression,
             "alternatives": [a.to_dict() for a in self.alternatives],

@@ -341,7 +341,8 @@ def _detect_delimited(
         common = counts.filter(counts > 0).mode()
         if common.len() == 0:
             continue
-        n = int(common.min())
+        n = common.min()
+        assert isinstance(n, int)  # counts of separators
         if (counts == n).sum() < FORMAT_SHARE * checked:
             continue
         fields = strings.str.split(sep, inclusive=False)
@@ -443,18 +444,22 @@ def _detect_strings(
     uniqueness: float,
     today: dt.date,
 ) -> Detection:
-    counts, frame = _string_counts(s, hints, today)
+    counts, mean_words, frame = _string_counts(s, hints, today)
     seen = tuple(
         k for k in _DIRECT if counts[k.value] or counts.get(f"in_{k.value}", 0)
     )
-    found = _decide_strings(counts, frame, hints, checked, sampled, uniqueness)
+    found = _decide_strings(counts, mean_words, frame, hints, checked, sampled, uniqueness)
     return replace(found, seen=seen)
 
 
 def _string_counts(
     s: pl.Series, hints: NameHints, today: dt.date
-) -> tuple[dict[str, float], pl.DataFrame]:
-    """Count, in one pass, the values matching each check; checksums on shaped values only."""
+) -> tuple[dict[str, int], float, pl.DataFrame]:
+    """Count, in one pass, the values matching each check; checksums on shaped values only.
+
+    Returns the counts by check name, the mean number of words per value (0 when there are
+    none), and the one-column frame ``v`` the counts were taken on.
+    """
     v = pl.col("v")
     words = v.str.count_matches(r"\S+")
     first = v.str.extract(r"^([A-Za-z]+)", 1).str.to_lowercase()
@@ -490,22 +495,23 @@ def _string_counts(
         [exprs[k.value] for k in _DIRECT]
     )
     frame = s.to_frame("v")
-    counts = frame.select(
+    counts: dict[str, int] = frame.select(
         *[e.fill_null(False).sum().alias(k) for k, e in exprs.items()],
         words.mean().alias("words"),
     ).row(0, named=True)
+    mean_words: float = counts.pop("words") or 0.0
     for kind, valid in ((Kind.CREDIT_CARD, pt.is_credit_card), (Kind.IBAN, pt.is_iban)):
         if counts[kind.value]:
             shaped = exprs[kind.value]
             valid_n = frame.filter(shaped).select(valid(v).sum()).item()
             counts["any_direct"] -= counts[kind.value] - valid_n
             counts[kind.value] = valid_n
-    counts["words"] = counts["words"] or 0.0
-    return counts, frame
+    return counts, mean_words, frame
 
 
 def _decide_strings(
-    counts: dict[str, float],
+    counts: dict[str, int],
+    mean_words: float,
     frame: pl.DataFrame,
     hints: NameHints,
     checked: int,
@@ -514,8 +520,7 @@ def _decide_strings(
 ) -> Detection:
     """Apply the rules, in order, to the counts of :func:`_string_counts`."""
     v = pl.col("v")
-    share = {k: n / checked for k, n in counts.items() if k != "words"}
-    mean_words = counts["words"]
+    share = {k: n / checked for k, n in counts.items()}
 
     # 1. distinctive formats
     best: Kind | None = None

@@ -502,7 +502,8 @@ def _snb(sizes: np.ndarray, counts: np.ndarray, n: int, u: int, c1: int, f: floa
     if fitted is None:
         return math.nan
     alpha, beta = fitted
-    return k * beta**alpha / (n / f)
+    estimate: float = k * beta**alpha / (n / f)
+    return estimate
 
 
 def _snb_fit(c1: float, c2: float, k: float, f: float) -> tuple[float, float] | None:
@@ -514,7 +515,8 @@ def _snb_fit(c1: float, c2: float, k: float, f: float) -> tuple[float, float] | 
     def residual(p: np.ndarray) -> np.ndarray:
         alpha, beta = math.exp(p[0]), 1 / (1 + math.exp(-p[1]))
         try:
-            return np.array(_snb_expected(alpha, beta, k, f)) - target
+            gap: np.ndarray = np.array(_snb_expected(alpha, beta, k, f)) - target
+            return gap
         except (ValueError, OverflowError, ZeroDivisionError):
             return np.array([np.inf, np.inf])
 

@@ -108,6 +108,15 @@ class ClassTable:
         return self.size.len()
 
     @property
+    def smallest(self) -> int | None:
+        """The size of the smallest class (the k the table achieves), None without classes."""
+        if not self.classes:
+            return None
+        value = self.size.min()
+        assert isinstance(value, int)  # size holds counts
+        return value
+
+    @property
     def records(self) -> int:
         """Records in classes (the suppressed ones are not)."""
         return int(self.members.sum()) if self.classes else 0

@@ -125,8 +125,9 @@ def _msu_flags(
 
 
 def _check_max_size(max_size: Any, qis: list[str], owner: str) -> int:
-    check_int(max_size, "max_size", owner, min_value=1)
-    return min(max_size, len(qis))
+    checked = check_int(max_size, "max_size", owner, min_value=1)
+    assert checked is not None  # None is not allowed
+    return min(checked, len(qis))
 
 
 def minimal_sample_uniques(

@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -172,7 +172,8 @@ def _root(ax: Axes) -> Figure:
     fig: Any = ax.figure
     while getattr(fig, "figure", fig) is not fig and fig.figure is not None:
         fig = fig.figure
-    return fig
+    top: Figure = fig
+    return top
 
 
 # -- figures and axes --------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def _given_axes(ax: Any, owner: str) -> Axes:
     return ax
 
 
-def _style(ax: Axes, theme: _Theme, *, grid: str | None = "y") -> None:
+def _style(ax: Axes, theme: _Theme, *, grid: Literal["both", "x", "y"] | None = "y") -> None:
     """Theme colours, light spines and a light grid behind the data."""
     ax.set_facecolor(theme.background)
     for side, spine in ax.spines.items():
@@ -329,12 +330,15 @@ def _series(value: Any, what: str, owner: str) -> pl.Series:
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(value, pd.Series):
         try:
-            return pl.from_pandas(value)
+            # pandas has no type information here, so the DataFrame overload would be chosen
+            converted: pl.DataFrame | pl.Series = pl.from_pandas(value)
         except Exception as exc:
             raise ParameterError(
                 f"The {what!r} parameter of {owner}: the pandas Series cannot be converted to "
                 f"polars ({type(exc).__name__}); give it a single type of value."
             ) from None
+        assert isinstance(converted, pl.Series)  # from a pandas Series
+        return converted
     raise ParameterError(
         f"The {what!r} parameter of {owner} must be a polars or pandas Series. Got "
         f"{type(value).__name__} instead."
@@ -420,7 +424,8 @@ def _contribution(value: Any, owner: str) -> list[tuple[str, float]]:
         if not isinstance(name, str):
             raise ParameterError(f"The 'contribution' parameter of {owner} must have str names. "
                                  f"Got a {type(name).__name__} key instead.")
-        if isinstance(share, bool) or not isinstance(share, Real) or not 0 <= share <= 1:
+        # written with < and <= only: numbers.Real declares no reflected comparisons
+        if isinstance(share, bool) or not isinstance(share, Real) or share < 0 or not share <= 1:
             raise ParameterError(
                 f"The 'contribution' parameter of {owner}: the share of {name!r} must be a "
                 f"number in [0, 1]. Got {share!r} instead."
@@ -460,7 +465,11 @@ def _renderer(fig: Figure) -> RendererBase:
     """The renderer text sizes are measured with (a figure made without pyplot may have a
     plain canvas, which has none of its own)."""
     get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # type: ignore[attr-defined]
+    if get is not None:
+        renderer: RendererBase = get()
+        return renderer
+    # matplotlib's private fallback, absent from its type hints
+    return fig._get_renderer()  # type: ignore[attr-defined, no-any-return]
 
 
 def _fit_labels(fig: Figure, axes: Sequence[Axes]) -> None:
@@ -484,7 +493,7 @@ def _fit_x(ax: Axes, renderer: RendererBase) -> bool:
     if len(labels) < 2 or not _overlap(labels, renderer):
         return False
     rotation = labels[0].get_rotation()
-    size = labels[0].get_fontsize()
+    size = float(labels[0].get_fontsize())  # points (typed float | str, a size name when set)
     if rotation == 0:
         kwargs: dict[str, Any] = {"rotation": 35, "ha": "right", "rotation_mode": "anchor"}
     elif rotation < 90:
@@ -502,7 +511,7 @@ def _fit_y(ax: Axes, renderer: RendererBase) -> bool:
     labels = _drawn_ticklabels(ax.yaxis)
     if len(labels) < 2 or not _overlap(labels, renderer):
         return False
-    size = labels[0].get_fontsize()
+    size = float(labels[0].get_fontsize())
     if size <= 6:
         return False
     for label in ax.get_yticklabels():
@@ -514,7 +523,7 @@ def _fit_bar_labels(ax: Axes, renderer: RendererBase) -> bool:
     texts = [t for t in ax.texts if t.get_gid() == _BAR_LABEL and t.get_text()]
     if len(texts) < 2 or not _overlap(texts, renderer, pad=0.0):
         return False
-    size = texts[0].get_fontsize()
+    size = float(texts[0].get_fontsize())
     if texts[0].get_rotation() == 0:
         for t in texts:
             t.update({"rotation": 90, "va": "bottom", "ha": "center"})
@@ -530,8 +539,10 @@ def _fit_bar_labels(ax: Axes, renderer: RendererBase) -> bool:
 
 def _fit_legend(ax: Axes, renderer: RendererBase) -> bool:
     """Raise the top of a bar chart until its legend clears the bars and their labels."""
+    from matplotlib.container import BarContainer
+
     legend = ax.get_legend()
-    bars = [r for c in ax.containers for r in c.patches]
+    bars = [r for c in ax.containers if isinstance(c, BarContainer) for r in c.patches]
     if legend is None or not bars:
         return False
     lo, hi = ax.get_ylim()
@@ -980,7 +991,8 @@ def _edges(a: np.ndarray, b: np.ndarray, integer: bool) -> np.ndarray:
 
 def _numbers(s: pl.Series) -> np.ndarray:
     values = s.cast(pl.Float64).to_numpy()
-    return values[np.isfinite(values)]
+    finite: np.ndarray = values[np.isfinite(values)]
+    return finite
 
 
 def _side_label(role: str, s: pl.Series) -> str:
@@ -1252,7 +1264,11 @@ def risk_dashboard(
     qis = _join_names(table.quasi_identifiers)
     fig.suptitle(_plain(f"Re-identification risk of {expected:,} records on {qis}"),
                  x=0.01, ha="left", fontsize=13.5, fontweight="bold", color=th.text)
-    fig.get_layout_engine().set(h_pad=0.08, w_pad=0.1, hspace=0.06, wspace=0.06)
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = fig.get_layout_engine()
+    assert isinstance(engine, ConstrainedLayoutEngine)  # the figure is made constrained
+    engine.set(h_pad=0.08, w_pad=0.1, hspace=0.06, wspace=0.06)
     _fit_labels(fig, axes)
     return fig
 

@@ -107,8 +107,8 @@ class ModelResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the model's own parameters under ``model``)."""
-        achieved = self.achieved
-        if achieved is not None and not math.isfinite(achieved):
+        achieved: float | str | None = self.achieved
+        if self.achieved is not None and not math.isfinite(self.achieved):
             achieved = str(achieved)  # JSON has no infinity
         return {
             "model": self.model.to_dict(),
@@ -560,7 +560,8 @@ def _emd_ordered(table: ClassTable, column: str, order: tuple[Any, ...] | None) 
         split = np.clip(np.searchsorted(cum_p, c, side="right"), a, b)
         below = c * (split - a) - (prefix[split] - prefix[a])
         above = (prefix[b] - prefix[split]) - c * (b - split)
-        return below + above
+        total: np.ndarray = below + above
+        return total
 
     per_row = stretch(ranks, seg_end, level)
     # before a class's first value its Q is 0: sum of cum_p over [0, first rank)

@@ -253,9 +253,9 @@ class RiskReport:
             for q, n in self.suppressed_cells.items():
                 text = f"{q} {n:,}"
                 if self.input_cells is not None and q in self.input_cells:
-                    got = self.input_cells[q]
-                    by = "?" if got["by_recipe"] is None else f"{got['by_recipe']:,}"
-                    text += f" ({by} by the recipe, {got['missing']:,} missing in the input)"
+                    counted = self.input_cells[q]
+                    by = "?" if counted["by_recipe"] is None else f"{counted['by_recipe']:,}"
+                    text += f" ({by} by the recipe, {counted['missing']:,} missing in the input)"
                 if n or self.input_cells is not None:
                     parts.append(text)
             lines.append("  suppressed cells (null or *): " + ", ".join(parts))
@@ -427,7 +427,7 @@ def assess_risk(
     wanted = _targets(targets, k, l, t, table.sensitive)
     results = tuple(m.evaluate(table) for m in wanted)
     measures = Measures(
-        k=int(table.size.min()) if table.classes else None,  # type: ignore[arg-type]
+        k=table.smallest,
         distinct_l={s: LDiversity(s, 1).achieved(table) or 0.0 for s in table.sensitive},
         entropy_l={s: LDiversity(s, 1, "entropy").achieved(table) or 0.0
                    for s in table.sensitive},

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -45,6 +45,9 @@ from anonlab.frames import ingest
 from anonlab.hierarchies import Hierarchy
 from anonlab.risk.classes import _names, equivalence_classes
 from anonlab.suppressed import cell_suppressed
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["ColumnUtility", "UtilityReport", "utility"]
 
@@ -224,7 +227,7 @@ def _wasserstein(before: pl.Series, after: pl.Series) -> float:
 def _levels(hierarchy: Hierarchy, name: str, a_dtype: pl.DataType, anon: str) -> pl.Expr:
     """Each record's generalization level (null where the original is null)."""
     text = _text(a_dtype, anon)
-    expr = pl.when(pl.col(name).is_null()).then(None)
+    expr: Then | ChainedThen = pl.when(pl.col(name).is_null()).then(None)
     expr = expr.when(text.is_null()).then(hierarchy.height)
     expr = expr.when(text == pl.col(name).cast(pl.String)).then(0)
     for level in range(1, hierarchy.height + 1):

@@ -35,6 +35,7 @@ _CITY_START: dict[str, tuple[str, ...]] = {}
 for _city in sorted(CITIES, key=len, reverse=True):
     _CITY_START.setdefault(_city.split()[0], ())
     _CITY_START[_city.split()[0]] += (_city,)
+_DIGIT = re.compile(r"\d")
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z]*\.?")
 # a pattern can only match where these are (a cheap test before each regex runs)
 _NEEDS: dict[str, tuple[Callable[[str], bool], ...]] = {
@@ -44,7 +45,6 @@ _NEEDS: dict[str, tuple[Callable[[str], bool], ...]] = {
     "date": (lambda t: _DIGIT.search(t) is not None,
              lambda t: _DIGIT.search(t) is not None and MONTHISH.search(t) is not None),
 }
-_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, order=True)

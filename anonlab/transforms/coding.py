@@ -14,6 +14,7 @@ column to Float64 first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -22,6 +23,9 @@ from anonlab.errors import ParameterError
 from anonlab.transforms._params import MAX_DECIMALS, decimals, input_dtype, is_integral, is_number
 from anonlab.transforms.base import Context, Transform
 from anonlab.transforms.registry import builtin
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 __all__ = ["Round", "TopBottomCode"]
 
@@ -156,7 +160,7 @@ class TopBottomCode(Transform):
         )
         if self.top_label is None and self.bottom_label is None:
             return numeric
-        out = pl.when(x.is_null()).then(None)
+        out: Then | ChainedThen = pl.when(x.is_null()).then(None)
         if dtype.is_float():
             out = out.when(x.is_nan()).then(pl.lit("NaN"))
         if self.top_label is not None and top is not None:

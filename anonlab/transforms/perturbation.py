@@ -624,16 +624,18 @@ class Pram(Transform):
             for j in range(width):
                 cumulative = 1.0 if j >= last else math.fsum(probabilities[: j + 1])
                 table.append(i + cumulative)
-        source = text.replace_strict(
+        source_at = text.replace_strict(
             sources, list(range(len(sources))), default=None, return_dtype=pl.Int64
         )
         found = pl.lit(pl.Series(table, dtype=pl.Float64)).search_sorted(
-            source.cast(pl.Float64) + u, side="right"
+            source_at.cast(pl.Float64) + u, side="right"
         )
-        j = found.cast(pl.Int64) - width * source
+        target_at = found.cast(pl.Int64) - width * source_at
         # i + u can round up to i + 1 for a u within 1e-13 of 1: stay on a possible target
-        j = pl.min_horizontal(j, pl.lit(pl.Series(lasts, dtype=pl.Int64)).gather(source))
-        return pl.lit(pl.Series(targets, dtype=pl.String)).gather(j)
+        target_at = pl.min_horizontal(
+            target_at, pl.lit(pl.Series(lasts, dtype=pl.Int64)).gather(source_at)
+        )
+        return pl.lit(pl.Series(targets, dtype=pl.String)).gather(target_at)
 
     def _by_retain(self, text: pl.Expr, draws: Draws) -> pl.Expr:
         assert self.retain is not None

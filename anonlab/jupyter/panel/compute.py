@@ -210,9 +210,9 @@ class Workspace:
             if names and isinstance(ref, str) and not self._resolvable(ref):
                 if describe_key_ref(ref) not in replaced:
                     replaced.append(describe_key_ref(ref))
-                step = dataclasses.replace(
-                    step, transform=dataclasses.replace(t, key=self._session_key)
-                )
+                # a transform class with a key field (checked above); Transform itself has none
+                keyed = dataclasses.replace(t, key=self._session_key)  # type: ignore[call-arg]
+                step = dataclasses.replace(step, transform=keyed)
             steps.append(step)
         return dataclasses.replace(recipe, steps=tuple(steps)), tuple(replaced)
 
