@@ -65,6 +65,19 @@ _AFTER_NAME = re.compile(
 )
 """What follows a name and not an ordinary word: "Hope's daughter", "Ivy is a 43 yo", "Rich,
 aged 64", "Rose can be reached"."""
+_PERSON_CUE = re.compile(
+    r"\b(?:seen|examined|evaluated|referred|discussed|spoke|called|paged|notified|signed|"
+    r"dictated|cosigned)\s+(?:by|with|to)\s+$|\b(?:pcp|attending|resident|per|cc|attn)\b[:,]?\s+$",
+    re.IGNORECASE,
+)
+"""Words after which a capitalized word is a person even when no lexicon knows it."""
+_NOT_A_PERSON = re.compile(
+    r"(?:ology|ologist|iatry|iatrics|ics|ery|ary|ure|ment|tion|sion|ness|ity|ing|ic|al|clinic"
+    r"|center|centre|service|services|team|unit|department|dept|hospital|office|lab|labs"
+    r"|pharmacy|ed|er|icu|protocol|guidelines?|policy|orders?|report|note|notes)$"
+)
+"""Word endings of departments, services and clinical terms (``Cardiology``, ``Radiology``,
+``Pharmacy``), which follow "seen by" as often as a person does."""
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n]\s*|[\"(]\s*|^\s*[-*\u2022]\s*)$")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _SHORT = 2
@@ -167,6 +180,9 @@ def _name_in_run(
         names[k] and lowered[k] not in COMMON_WORDS for k in range(len(run))
     ):
         return start, end
+    if (_PERSON_CUE.search(before) and all(_NAME_SHAPE.fullmatch(b) for b in bare)
+            and not any(w in COMMON_WORDS or _NOT_A_PERSON.search(w) for w in lowered)):
+        return start, end  # "seen by Chidi", "PCP: Okonkwo": a name the lexicons lack
     # "GARCIA, Maria", "King, Betty"
     comma = re.match(r"^,\s*([A-Z][a-z]+)\b", text[end:end + 30])
     if comma and _is_surname(bare[-1]) and _is_given(comma.group(1)) and (

@@ -25,6 +25,9 @@ def names(text: str) -> list[str]:
         ("Labs drawn; Kowalczyk notified.", ["Kowalczyk"]),
         ("Smith is stable.", ["Smith"]),
         ("Contact Maria Venkataraghavan for results.", ["Maria Venkataraghavan"]),
+        # names no lexicon knows, after words that introduce a person (review of issue 12)
+        ("Pt seen by Chidi today.", ["Chidi"]),
+        ("PCP: Okonkwo", ["Okonkwo"]),
     ],
 )
 def test_names_found(text: str, expected: list[str]) -> None:
@@ -39,6 +42,7 @@ def test_names_found(text: str, expected: list[str]) -> None:
         "Patient is stable. Mark the site. Young adult with chest pain.",
         "Discharged home in good condition; Mail the results.",
         "BP stable, HPI as above, CT negative.",
+        "Seen by Cardiology today; discussed with Radiology; per Protocol.",
     ],
 )
 def test_ordinary_words_are_not_names(text: str) -> None:
