@@ -37,7 +37,10 @@ import polars as pl
 
 from anonlab.text.lexicons import COMMON_WORDS
 
-__all__ = ["CATEGORIES", "SHARED", "ResidualResult", "residual_scan"]
+__all__ = [
+    "CATEGORIES", "KIND_SAMPLE", "SHARED", "ResidualResult", "kind_scan", "residual_scan",
+    "text_values",
+]
 
 SHARED = 5
 """A text value this many release records share is nobody's own text: a match in it is not
@@ -123,7 +126,7 @@ def _compact(expr: pl.Expr) -> pl.Expr:
     return _lower(expr).str.replace_all(r"[^\p{L}\p{N}]+", "")
 
 
-def _as_text(s: pl.Series) -> pl.Series | None:
+def text_values(s: pl.Series) -> pl.Series | None:
     """A release column as text to scan: strings, categoricals, lists of them (joined); None
     for a column that holds no text."""
     dtype = s.dtype
@@ -154,7 +157,7 @@ def _as_value(s: pl.Series) -> pl.Series:
         parsed = s.str.strip_chars().str.to_date(strict=False)
         if len(s) and parsed.null_count() <= s.null_count() and parsed.is_not_null().any():
             return parsed  # a date of birth written as text
-    text = _as_text(s)
+    text = text_values(s)
     if text is not None:
         return text
     try:
@@ -274,7 +277,7 @@ def residual_scan(
     for text in text_columns:
         looked = [c for c in identifier_columns if c != text]
         result.scanned[text] = looked
-        values = _as_text(release.get_column(text))
+        values = text_values(release.get_column(text))
         if source is None or release.height == 0 or values is None:
             continue
         counts = values.drop_nulls().value_counts()
@@ -292,3 +295,37 @@ def residual_scan(
             if count:
                 result.found.setdefault(text, {})[column] = count
     return result
+
+
+KIND_SAMPLE = 2_000
+"""Values of each free-text column the kind scan reads (every n-th value, in order)."""
+
+
+def kind_scan(texts: pl.Series, *, sample: int = KIND_SAMPLE) -> tuple[int, dict[str, int]]:
+    """Identifiers of any person, by kind, still written in a sample of a free-text column.
+
+    The second look of the residual check: where the row scan (:func:`residual_scan`) looks for
+    each record's own values, this one runs the scrubber's detector (:mod:`anonlab.text`,
+    without row context) over up to ``sample`` values, so a relative's name, a date or a phone
+    number that belongs to no column of the record is found too. On text that ``Scrub`` made
+    with every kind it finds nothing by construction; it catches text scrubbed of fewer kinds,
+    or not at all.
+
+    Returns
+    -------
+    (values, kinds)
+        How many sampled values hold an identifier, and how many of each kind were found.
+    """
+    from anonlab.text import find_identifiers
+
+    values = texts.drop_nulls()
+    if len(values) > sample:
+        values = values.gather_every(max(1, len(values) // sample)).head(sample)
+    holding = 0
+    kinds: dict[str, int] = {}
+    for text in values.to_list():
+        found = find_identifiers(str(text))
+        holding += bool(found)
+        for span in found:
+            kinds[span.kind] = kinds.get(span.kind, 0) + 1
+    return holding, dict(sorted(kinds.items(), key=lambda kv: -kv[1]))

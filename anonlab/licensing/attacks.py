@@ -35,8 +35,11 @@ figure, when the attack succeeds:
     Every text column of the release (free text, short remarks, categoricals, lists of text;
     not the identifier columns themselves, which the rule checks judge) is scanned for each
     record's own original identifier values (:mod:`anonlab.evidence.residual`, an
-    independent second look that shares no code with the scrubber): any residue fails, naming
-    the column and the count, never the value.
+    independent second look that shares no code with the scrubber); then every free-text
+    column (scrubbed, flagged, or prose) is read by the scrubber's own detector without row
+    context (:func:`~anonlab.evidence.residual.kind_scan`), which finds identifiers of people in
+    no column (a relative's name, a date) where the text was scrubbed of fewer kinds or not at
+    all. Any residue fails, naming the column and the count, never the value.
 
 Every one of them needs the original frame; without it they fail, saying so, because nothing was
 proven.
@@ -60,7 +63,8 @@ from anonlab.evidence import (
 from anonlab.evidence.cross_release import cross_release_attack, token_columns
 from anonlab.evidence.release import make_release, secret_rng
 from anonlab.evidence.replay import replay_attack, row_order_attack
-from anonlab.evidence.residual import residual_scan
+from anonlab.evidence.residual import KIND_SAMPLE, kind_scan, residual_scan
+from anonlab.evidence.residual import text_values as _as_text_column
 from anonlab.evidence.view import TRUTH, AttackerView, attacker_view
 from anonlab.licensing.checks import DIRECT_KINDS, Check, CheckContext, ComplianceCheck, _builtin
 from anonlab.profiling.kinds import ColumnRole, HipaaCategory, Kind
@@ -382,6 +386,8 @@ class Inference(_Criterion):
 
 
 # -- free text -------------------------------------------------------------------------------------
+_PROSE_WORDS = 4
+"""Median words per value from which an unscrubbed text column is read as prose."""
 _UNIQUE = 0.95
 """Share of distinct values from which an integral number column of 7 digits or more is taken
 for a code (a phone, an account) that free text must not hold, whatever the profile said."""
@@ -461,17 +467,52 @@ class ResidualIdentifiers(ComplianceCheck):
             return self.result(True, f"Nothing to scan: {why}.", columns=text)
         result = residual_scan(context.original, context.frame, rows, text_columns=text,
                                identifier_columns=identifiers)
+        prose = [c for c in text if self._free_text(context, c)]
+        leftovers: dict[str, dict[str, Any]] = {}
+        for c in prose:
+            values = _as_text_column(context.frame.get_column(c))
+            if values is None:
+                continue
+            holding, kinds = kind_scan(values)
+            if holding:
+                leftovers[c] = {"values": holding, "sampled": min(values.drop_nulls().len(),
+                                                                  KIND_SAMPLE), "kinds": kinds}
+        problems = []
         if result.found:
-            listed = "; ".join(
+            problems.append("the records' own identifiers (" + "; ".join(
                 f"{t}: " + ", ".join(f"{n:,} record(s) hold their own {c}"
                                      for c, n in found.items())
-                for t, found in result.found.items()
-            )
+                for t, found in result.found.items()) + ")")
+        if leftovers:
+            problems.append("identifiers of some person by the scrubber's rules (" + "; ".join(
+                f"{c}: {v['values']:,} of {v['sampled']:,} sampled values hold "
+                + ", ".join(f"{n:,} {k}" for k, n in v["kinds"].items())
+                for c, v in leftovers.items()) + ")")
+        if problems:
             return self.result(
-                False, f"The residual scan found the records' own identifiers in text "
-                f"({listed}). Scrub the text with the record's identifier columns as context "
-                "(Scrub(context=[...])), or drop it.", columns=text, **_figures(result))
+                False, f"The residual scan found {' and '.join(problems)} in text. Scrub it "
+                "with every kind and the record's identifier columns as context "
+                "(Scrub(context=[...])), or drop it.", columns=text, leftovers=leftovers,
+                **_figures(result))
+        scanned = (f"; the scrubber's detector read {len(prose)} free-text column(s) and "
+                   "found no identifier of anyone" if prose else "")
         return self.result(
             True, f"The residual scan looked for each record's own values of "
             f"{len(identifiers)} identifier column(s) in {len(text)} text column(s) of "
-            f"{result.records:,} records and found none.", columns=text, **_figures(result))
+            f"{result.records:,} records and found none{scanned}.", columns=text,
+            free_text=prose, **_figures(result))
+
+    @staticmethod
+    def _free_text(context: CheckContext, column: str) -> bool:
+        """A column the recipe scrubbed, the profile flagged, or written as prose."""
+        if any(s.transform.op == "scrub" for s in context.steps_for(column)):
+            return True
+        before = context.before(column)
+        if before is not None and before.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
+            return True
+        values = _as_text_column(context.frame.get_column(column))
+        if values is None:
+            return False
+        sample = values.drop_nulls().head(2_000)
+        words = sample.str.count_matches(r"\S+").median() if len(sample) else 0
+        return isinstance(words, int | float) and words >= _PROSE_WORDS

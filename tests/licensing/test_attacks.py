@@ -178,3 +178,18 @@ def test_every_text_column_is_scanned(noted: pl.DataFrame, remarks: pl.Expr) -> 
     # scanned as text, or (a list the profile takes for an identifier) failed by the rules
     named = [c for c in out.failures if "remarks" in c.detail or "remarks" in str(c.evidence)]
     assert residual.evidence.get("found", {}).get("remarks", {}).get("name", 0) > 0 or named
+
+
+def test_a_name_in_no_column_is_found_by_the_kind_scan(noted: pl.DataFrame) -> None:
+    """A relative's name belongs to no column: only the scrubber's detector can find it."""
+    raw = noted.with_columns(note=pl.lit("Her daughter Hope Okafor called on 2024-03-02."))
+    for scrub, passed in ((Scrub(kinds=("email", "url")), False), (Scrub(), True)):
+        check = _residual(raw, scrub)
+        assert check.passed is passed, check.detail
+        if not passed:
+            left = check.evidence["leftovers"]["note"]
+            assert left["values"] == left["sampled"] == 600
+            assert left["kinds"] == {"name": 600, "date": 600}
+            assert "Okafor" not in check.detail and "Okafor" not in str(check.evidence)
+        else:
+            assert check.evidence["free_text"] == ["note"]
