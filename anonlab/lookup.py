@@ -85,7 +85,8 @@ def _check_name(name: Any, owner: str) -> str:
         got = f"a str of {len(name)} characters" if isinstance(name, str) else type(name).__name__
         raise ParameterError(
             f"The 'name' parameter of {owner} must be a table name of 1 to {MAX_NAME_BYTES} "
-            f"UTF-8 bytes. Got {got} instead.")
+            f"UTF-8 bytes. Got {got} instead."
+        )
     return name
 
 
@@ -101,7 +102,8 @@ def _aes(ref: Any, owner: str) -> Any:
             "reads it only encrypted (AES-256-GCM). Give a key reference, key='env:NAME' or "
             "key='file:PATH' (on the command line: --lookup-key env:NAME), holding a random "
             "secret of at least 32 bytes, e.g. python -c 'import secrets; "
-            "print(secrets.token_hex(32))'.")
+            "print(secrets.token_hex(32))'."
+        )
     checked = check_key_ref(ref, owner)
     secret = resolve_key(checked)
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret)
@@ -160,7 +162,8 @@ def write_lookup(
     if not isinstance(table, pl.DataFrame):
         raise ParameterError(
             f"The 'table' parameter of {_OWNER} must be a polars DataFrame. Got a "
-            f"{type(table).__name__} instead.")
+            f"{type(table).__name__} instead."
+        )
     target = Path(path)
     name = _check_name(target.name.split(".", 1)[0] if name is None else name, _OWNER)
     cipher = _aes(key, _OWNER)
@@ -171,7 +174,8 @@ def write_lookup(
         raise LookupTableError(
             f"The lookup table {name!r} is {len(plain):,} bytes as Parquet, more than the "
             f"{LOOKUP_MAX_BYTES:,} one encrypted file holds; nothing was written to "
-            f"{str(target)!r}.")
+            f"{str(target)!r}."
+        )
     header = _header(name)
     nonce = secrets.token_bytes(NONCE_BYTES)
     sealed = cipher.encrypt(nonce, plain, header)
@@ -224,12 +228,14 @@ def read_lookup(
         raise LookupTableError(
             f"The file {shown} is not an anonlab lookup table (it does not start with "
             f"{MAGIC!r}); an encrypted lookup table is written by write_lookup or anonlab apply "
-            "--lookup-dir.")
+            "--lookup-dir."
+        )
     _, version, length = _HEADER.unpack_from(data)
     if version != FORMAT_VERSION:
         raise LookupTableError(
             f"The lookup table {shown} has format version {version}; this anonlab reads "
-            f"version {FORMAT_VERSION}. Read it with the anonlab version that wrote it.")
+            f"version {FORMAT_VERSION}. Read it with the anonlab version that wrote it."
+        )
     body = fixed + length
     if len(data) < body + NONCE_BYTES + TAG_BYTES:
         raise LookupTableError(f"The lookup table {shown} is truncated.")
@@ -238,17 +244,20 @@ def read_lookup(
         stored = header[fixed:].decode("utf-8")
     except UnicodeDecodeError:
         raise LookupTableError(
-            f"The lookup table {shown} is damaged: its table name is not UTF-8 text.") from None
+            f"The lookup table {shown} is damaged: its table name is not UTF-8 text."
+        ) from None
     if name is not None and stored != name:
         raise LookupTableError(
-            f"The lookup table {shown} holds the table {stored!r}, not {name!r}.")
+            f"The lookup table {shown} holds the table {stored!r}, not {name!r}."
+        )
     cipher = _aes(key, "read_lookup")
-    nonce = data[body:body + NONCE_BYTES]
+    nonce = data[body : body + NONCE_BYTES]
     try:
-        plain = cipher.decrypt(nonce, data[body + NONCE_BYTES:], header)
+        plain = cipher.decrypt(nonce, data[body + NONCE_BYTES :], header)
     except InvalidTag:
         raise LookupTableError(
             f"The lookup table {shown} does not decrypt with the key given "
             f"({describe_key_ref(key)}): either it is the wrong key or the file was changed after "
-            "it was written.") from None
+            "it was written."
+        ) from None
     return pl.read_parquet(io.BytesIO(plain))
