@@ -36,6 +36,7 @@ from anonlab.errors import (
     FrameError,
     HierarchyError,
     LicenseError,
+    LookupTableError,
     ParameterError,
     RecipeError,
     SecretKeyError,
@@ -49,6 +50,7 @@ from anonlab.hierarchies import Hierarchy
 from anonlab.io import read
 from anonlab.keys import Key
 from anonlab.licensing import License, check_compliance, issue_license
+from anonlab.lookup import read_lookup, write_lookup
 from anonlab.optimize import OptimizationResult, mondrian, optimize
 from anonlab.profiling import (
     ColumnProfile,
@@ -104,6 +106,7 @@ __all__ = [
     "LDiversity",
     "License",
     "LicenseError",
+    "LookupTableError",
     "OptimizationResult",
     "ParameterError",
     "PrivacyModel",
@@ -139,11 +142,13 @@ __all__ = [
     "panel",
     "profile",
     "read",
+    "read_lookup",
     "risk",
     "suggest_recipe",
     "text",
     "transforms",
     "verify",
+    "write_lookup",
 ]
 
 

@@ -115,7 +115,7 @@ def _side_targets(
 
     A table's name comes from the recipe (``lookup: mrn``), so it must be a plain file name
     inside the folder (:func:`anonlab._paths.safe_child`), and no table may land on the output
-    or the input file.
+    or the input file. Each is written encrypted, as ``<name>.lookup`` (:mod:`anonlab.lookup`).
     """
     from anonlab._paths import safe_child
 
@@ -123,7 +123,7 @@ def _side_targets(
         return {}
     targets: dict[str, Path] = {}
     for name in side:
-        target = safe_child(lookup_dir, f"{name.replace(':', '-')}.parquet",
+        target = safe_child(lookup_dir, f"{name.replace(':', '-')}{LOOKUP_SUFFIX}",
                             "the side table name")
         resolved = target.resolve()
         if resolved in (output.resolve(), input_path.resolve()) or resolved in {
@@ -133,6 +133,37 @@ def _side_targets(
                 "output, the input or another side table. Choose another --lookup-dir.")
         targets[name] = target
     return targets
+
+
+LOOKUP_SUFFIX = ".lookup"
+"""The extension of a side table written under ``--lookup-dir`` (encrypted, not Parquet)."""
+
+
+def _lookup_key(lookup_dir: str | None, lookup_key: str | None) -> str | None:
+    """The ``--lookup-key`` reference, checked and its key read before anything is written.
+
+    ``--lookup-dir`` without ``--lookup-key`` is refused: a side table such as a pseudonym
+    lookup re-identifies the data and is never written as plaintext.
+    """
+    from anonlab.errors import SecretKeyError
+    from anonlab.keys import check_key_ref, resolve_key
+
+    if lookup_key is not None and not lookup_dir:
+        raise ParameterError("--lookup-key encrypts the side tables written under --lookup-dir; "
+                             "give --lookup-dir DIR too (or leave both out).")
+    if not lookup_dir:
+        return None
+    if lookup_key is None:
+        raise SecretKeyError(
+            "--lookup-dir needs --lookup-key: side tables such as a pseudonym lookup "
+            "re-identify the data, so anonlab writes them only encrypted (AES-256-GCM). Pass "
+            "--lookup-key env:NAME (an environment variable holding a random secret of at "
+            "least 32 bytes, e.g. from python -c 'import secrets; print(secrets.token_hex(32))') "
+            "or --lookup-key file:PATH; read a table back with anonlab.read_lookup(path, "
+            "key='env:NAME').")
+    ref = check_key_ref(lookup_key, "--lookup-key", name="--lookup-key")
+    resolve_key(ref)  # a missing variable or file fails now, before the output is written
+    return lookup_key
 
 
 def _csv_note(csv_safe: bool) -> str:
@@ -149,9 +180,11 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     import polars as pl
 
     from anonlab.io import scan
+    from anonlab.lookup import write_lookup
     from anonlab.sinks import output_format, sink, terminal_progress
 
     recipe = _read_recipe(args.recipe)
+    lookup_key = _lookup_key(args.lookup_dir, args.lookup_key)
     out = Path(args.output)
     output_format(out)  # fail on a bad extension before any work
     if Path(args.input).resolve() == out.resolve():
@@ -180,12 +213,14 @@ def _cmd_apply(args: argparse.Namespace) -> int:
         print(_csv_note(args.csv_safe))
     for name, table in side.items():
         target = tables.get(name)
-        if target is not None:
-            sink(table.lazy(), target)
-            print(f"Wrote the {name} table ({table.height:,} rows) to {target}; keep it apart "
-                  "from the data")
+        if target is not None and lookup_key is not None:
+            write_lookup(table, target, key=lookup_key, name=name)
+            print(f"Wrote the {name} table ({table.height:,} rows) to {target}, encrypted "
+                  "(AES-256-GCM, mode 0600; anonlab.read_lookup reads it); keep it apart from "
+                  "the data")
         else:
-            print(f"Not written: the {name} table (pass --lookup-dir DIR to keep it)")
+            print(f"Not written: the {name} table (pass --lookup-dir DIR --lookup-key env:NAME "
+                  "to keep it, encrypted)")
     return 0
 
 
@@ -385,7 +420,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--separator", help="input CSV separator (detected when omitted)")
     add_schema_argument(a)
     a.add_argument("--output-separator", help="output CSV separator (default , or tab for .tsv)")
-    a.add_argument("--lookup-dir", help="folder for side tables such as pseudonym lookups")
+    a.add_argument("--lookup-dir",
+                   help="folder for side tables such as pseudonym lookups, written encrypted "
+                   "as NAME.lookup (needs --lookup-key)")
+    a.add_argument("--lookup-key", metavar="REF",
+                   help="key reference (env:NAME or file:PATH) that encrypts the side tables "
+                   "under --lookup-dir with AES-256-GCM; read them with anonlab.read_lookup")
     a.add_argument("--no-csv-safe", dest="csv_safe", action="store_false",
                    help="write CSV text cells starting with = + - @ tab or CR unchanged "
                    "(by default they are prefixed with ' so spreadsheets do not run them)")

@@ -17,6 +17,8 @@ working::
     ├── RecipeError (ValueError)                 a recipe is malformed (names the path to the key)
     ├── HierarchyError (ValueError)  a hierarchy is malformed or does not cover a column's values
     ├── SecretKeyError (LookupError)             a hash or pseudonym key cannot be found or is weak
+    ├── LookupTableError (ValueError)            an encrypted lookup table does not decrypt (wrong
+    │                                            key or changed byte), or is not one
     ├── UnsafePathError (ValueError)             a name from a recipe, license or manifest would
     │                                            leave its folder (separator, '..', link)
     ├── DatasetError (RuntimeError)              embedded example data is missing or corrupt
@@ -46,6 +48,7 @@ __all__ = [
     "FrameError",
     "HierarchyError",
     "LicenseError",
+    "LookupTableError",
     "ParameterError",
     "RecipeError",
     "SecretKeyError",
@@ -157,6 +160,13 @@ class SecretKeyError(AnonlabError, LookupError):
 
     The message names where the key was looked for (an environment variable's name, a file's
     path), never the key.
+    """
+
+
+class LookupTableError(AnonlabError, ValueError):
+    """An encrypted lookup table (:mod:`anonlab.lookup`) cannot be written or read: the file is
+    not one, has an unknown format version, holds another table, or does not decrypt (a wrong
+    key or a changed byte). The message names the file, never the key.
     """
 
 

@@ -37,6 +37,7 @@ EXPECTED = [
     "LDiversity",
     "License",
     "LicenseError",
+    "LookupTableError",
     "OptimizationResult",
     "ParameterError",
     "PrivacyModel",
@@ -72,11 +73,13 @@ EXPECTED = [
     "panel",
     "profile",
     "read",
+    "read_lookup",
     "risk",
     "suggest_recipe",
     "text",
     "transforms",
     "verify",
+    "write_lookup",
 ]
 
 

@@ -409,7 +409,9 @@ class Pseudonymize(Transform):
         side_outputs=...)``), a DataFrame with String columns ``value`` (each distinct value as
         text, as it was hashed) and ``token``. It re-identifies the data: keep it apart. ``None``
         keeps no table. A plain name (no path separator, ``:`` or ``..``): ``anonlab apply
-        --lookup-dir DIR`` writes it to ``DIR/<lookup>.parquet``.
+        --lookup-dir DIR --lookup-key env:NAME`` writes it to ``DIR/<lookup>.lookup``, encrypted
+        with AES-256-GCM and mode 0600 (:func:`anonlab.write_lookup` does the same from Python;
+        :func:`anonlab.read_lookup` reads it back). anonlab never writes it as plaintext.
 
     Notes
     -----

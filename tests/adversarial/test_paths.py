@@ -155,6 +155,7 @@ def test_a_recipe_hierarchy_file_inside_the_folder_loads(tmp_path: Path) -> None
 
 def _apply_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup: str) -> tuple[Path, Path]:
     monkeypatch.setenv("ANONLAB_KEY", "a long enough secret key for the tests")
+    monkeypatch.setenv("LOOKUP_KEY", "another long enough secret key, for lookups")
     pl.DataFrame({"mrn": ["A1", "B2", "A1"], "age": [30, 41, 52]}).write_csv(tmp_path / "in.csv")
     (tmp_path / "out").mkdir()
     (tmp_path / "recipe.yaml").write_text(
@@ -178,6 +179,8 @@ def test_apply_lookup_cannot_overwrite_the_release(
         str(release),
         "--lookup-dir",
         str(out),
+        "--lookup-key",
+        "env:LOOKUP_KEY",
     )
     assert run.code == 1
     assert "plain table name" in run.err
@@ -191,7 +194,7 @@ def test_apply_refuses_a_linked_lookup_file(
     release, out = _apply_case(tmp_path, monkeypatch, "mrn")
     victim = tmp_path / "victim.parquet"
     victim.write_bytes(b"keep me")
-    (out / "mrn.parquet").symlink_to(victim)
+    (out / "mrn.lookup").symlink_to(victim)
     run = cli(
         "apply",
         str(tmp_path / "recipe.yaml"),
@@ -200,6 +203,8 @@ def test_apply_refuses_a_linked_lookup_file(
         str(release),
         "--lookup-dir",
         str(out),
+        "--lookup-key",
+        "env:LOOKUP_KEY",
     )
     assert run.code == 1
     assert "symbolic link" in run.err
@@ -207,7 +212,7 @@ def test_apply_refuses_a_linked_lookup_file(
     assert not release.exists()  # checked before the output is written
 
 
-def test_apply_refuses_a_lookup_onto_the_output(
+def test_apply_keeps_a_lookup_named_like_the_output_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release, _ = _apply_case(tmp_path, monkeypatch, "release")
@@ -219,10 +224,14 @@ def test_apply_refuses_a_lookup_onto_the_output(
         str(release),
         "--lookup-dir",
         str(tmp_path),
+        "--lookup-key",
+        "env:LOOKUP_KEY",
     )
-    assert run.code == 1
-    assert "which is the output" in run.err
-    assert not release.exists()
+    # side tables end in .lookup, an extension no output or input has: the two stay apart
+    assert run.code == 0, run.err
+    assert pl.read_parquet(release)["mrn"].n_unique() == 2
+    table = anonlab.read_lookup(tmp_path / "release.lookup", key="env:LOOKUP_KEY")
+    assert table.columns == ["value", "token"]
 
 
 def test_apply_writes_a_plain_lookup_inside_its_folder(
@@ -237,10 +246,12 @@ def test_apply_writes_a_plain_lookup_inside_its_folder(
         str(release),
         "--lookup-dir",
         str(out),
+        "--lookup-key",
+        "env:LOOKUP_KEY",
     )
     assert run.code == 0, run.err
-    assert sorted(p.name for p in out.iterdir()) == ["mrn.parquet"]
-    assert pl.read_parquet(out / "mrn.parquet").height == 2
+    assert sorted(p.name for p in out.iterdir()) == ["mrn.lookup"]
+    assert anonlab.read_lookup(out / "mrn.lookup", key="env:LOOKUP_KEY").height == 2
     assert pl.read_parquet(release)["mrn"].n_unique() == 2
 
 

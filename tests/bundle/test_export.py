@@ -490,3 +490,31 @@ def test_the_license_says_which_steps_suppressed_which_cells(source: Source, key
         assert made[q]["by_recipe"] == int(release[q].is_null().sum()) - before
         assert list(made[q]["steps"]) == [len(recipe.steps)]
     assert "come from step(s)" in (bundle.path / "LICENSE.md").read_text()
+
+
+def test_a_pseudonym_lookup_table_is_listed_nowhere_in_the_bundle(
+    source: Source, keys: Keys, tmp_path: Path
+) -> None:
+    """Issue 14, secrets at rest: export applies a recipe whose Pseudonymize step keeps a
+    lookup table; the table (every MRN beside its token) reaches no file of the bundle, nor the
+    manifest, nor the folder beside it."""
+    block = source.recipe.to_yaml()
+    start = block.index("- column: mrn\n")
+    end = block.index("- column: ", start + 1)
+    text = (block[:start] + "- column: mrn\n  op: pseudonymize\n  key: env:ANONLAB_KEY\n"
+            "  lookup: mrn\n" + block[end:])
+    recipe = Recipe.from_yaml(text)
+    lookup_recipe = make_bundle(
+        Source(source.raw, source.data, recipe), keys, tmp_path / "with-lookup")
+    layout = ["LICENSE.md", "data.parquet", "license.json", "manifest.json",
+              "policy.odrl.jsonld", "recipe.yaml", "report.html", "signature"]
+    assert sorted(lookup_recipe.files) == layout  # the fixed layout, nothing added
+    assert sorted(p.name for p in lookup_recipe.path.iterdir()) == layout
+    assert "lookup" not in (lookup_recipe.path / "manifest.json").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["with-lookup"]
+    mrns = [m.encode() for m in source.raw["mrn"].to_list()]
+    for entry in lookup_recipe.path.iterdir():
+        blob = entry.read_bytes()
+        assert not any(m in blob for m in mrns), entry.name
+    released = pl.read_parquet(lookup_recipe.path / "data.parquet")["mrn"]
+    assert released.str.starts_with("ID-").all()
