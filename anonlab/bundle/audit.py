@@ -15,6 +15,12 @@ the SHA-256 of the entry's canonical JSON without ``hash``; ``prev`` is the prev
 ``hash``, and the first entry's ``prev`` is the SHA-256 of the bundle's ``license.json`` bytes,
 which ties the log to one license.
 
+Entries written by ``anonlab.open`` also carry ``declared_action`` (the action on the data the
+caller declared: ``read``, ``train-model``, ``distribute``, ...) and, when made under the test
+clock (:mod:`anonlab.bundle.clock`), ``"clock": "test"`` (:data:`OPTIONAL_FIELDS`); entries
+without them, as older logs hold, are as valid. ``time`` is always the system time; the latest
+one (:meth:`AuditLog.latest_time`) is what ``open`` checks a clock set back against.
+
 No data value ever enters the log: only the fields above. ``user``, ``role`` and ``purpose`` are
 the caller's words; they are limited to 200 characters without control, line-separator or
 bidirectional-override characters.
