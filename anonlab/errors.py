@@ -226,7 +226,10 @@ class AccessDeniedError(LicenseError, PermissionError):
     Attributes
     ----------
     reason : str
-        One of ``"expired"``, ``"not_yet_valid"``, ``"purpose"``, ``"role"``, ``"prohibited"``.
+        One of ``"expired"``, ``"not_yet_valid"``, ``"purpose"``, ``"role"``, ``"action"``
+        (the role is not granted the declared action), ``"prohibited"``, or, from
+        ``anonlab.open``'s clock (:mod:`anonlab.bundle.clock`), ``"clock_backdated"`` and
+        ``"clock_rollback"``.
     """
 
     def __init__(self, message: str, *, reason: str) -> None:

@@ -6,8 +6,10 @@ and keep a hash-chained audit log of every access.
   policy, the recipe, the evidence and risk report, a SHA-256 manifest and its Ed25519
   signature), atomically; :func:`make_release` makes the release alone;
 * :func:`verify` checks every byte against the manifest and the manifest against the signature;
-* :func:`open_bundle` (``anonlab.open``) verifies, checks purpose, role and validity against the
-  license, logs the outcome and returns the data;
+* :func:`open_bundle` (``anonlab.open``) verifies, checks purpose, role, the declared action and
+  validity (on an honest clock, :mod:`anonlab.bundle.clock`) against the license, logs the
+  outcome and returns the data; :func:`last_access` says which license and action it was opened
+  under;
 * :class:`Keyring` holds the licensors' public keys a recipient trusts
   (:mod:`anonlab.bundle.trust`): ``open`` refuses a signer that is neither given nor in it,
   unless ``accept_untrusted=True``;
@@ -18,7 +20,7 @@ and keep a hash-chained audit log of every access.
 See :mod:`anonlab.bundle.layout` for the folder layout.
 """
 
-from anonlab.bundle.access import open_bundle
+from anonlab.bundle.access import Access, last_access, open_bundle
 from anonlab.bundle.audit import AuditLog, AuditVerification
 from anonlab.bundle.export import export, make_release
 from anonlab.bundle.folder import Bundle
@@ -37,6 +39,7 @@ from anonlab.bundle.verify import VerificationResult, verify
 open = open_bundle
 
 __all__ = [
+    "Access",
     "AuditLog",
     "AuditVerification",
     "Bundle",
@@ -49,6 +52,7 @@ __all__ = [
     "export",
     "fingerprint",
     "generate_keypair",
+    "last_access",
     "load_private_key",
     "load_public_key",
     "make_release",

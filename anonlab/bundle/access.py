@@ -9,13 +9,22 @@ The licensee-side helper. In order:
    with any key) is refused (``VerificationError``, ``reason="untrusted"``), unless the caller
    passes ``accept_untrusted=True``, which the audit log records (``accepted_untrusted``) and a
    :class:`~anonlab.bundle.trust.UntrustedSignatureWarning` shows;
-3. read the license and check the use: in force at ``now``, the role is one of the license's,
-   the purpose is permitted for it and not prohibited
+3. read the clock (:mod:`anonlab.bundle.clock`): the system's; a ``now=`` only when later
+   (a stricter check) or under the test clock; refused when the system clock is behind the
+   bundle's latest audit record (set back) or ``now`` is backdated;
+4. read the license and check the use: in force at that time, the role is one of the
+   license's and is granted the declared ``action`` (default ``"read"``; export actions such as
+   ``distribute`` / ``share`` and ``publish`` only when granted by name), the purpose is
+   permitted for it and not prohibited
    (:meth:`~anonlab.licensing.model.License.check_access`);
-4. append the outcome to the audit log (``allowed``, ``refused`` with the reason, or
-   ``failed`` when the bundle does not verify or its signer is not trusted), *before* any data
-   is handed back;
-5. return the data as the requested frame kind.
+5. append the outcome to the audit log with the declared action (``allowed``, ``refused`` with
+   the reason, or ``failed`` when the bundle does not verify or its signer is not trusted),
+   *before* any data is handed back;
+6. return the data as the requested frame kind, tagged with the license id and the action:
+   :func:`last_access` gives the :class:`Access` of the latest open in this thread or task (the
+   one tag that works for every backend, polars frames holding no metadata), and a pandas
+   frame's ``attrs["anonlab"]`` and a pyarrow table's schema metadata (``anonlab.access``, JSON)
+   hold the same.
 
 This is cooperative enforcement: it keeps honest users honest and leaves a trail. The force
 of a license is the contract it states (see ``LICENSE.md``), not this function.
@@ -23,36 +32,119 @@ of a license is the contract it states (see ``LICENSE.md``), not this function.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import io
+import json
 import os
 import warnings
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from anonlab.bundle import clock
 from anonlab.bundle._fail import verification_error
 from anonlab.bundle.audit import AuditLog, _check_text
 from anonlab.bundle.layout import DATA_PARQUET, LICENSE_JSON
 from anonlab.bundle.trust import Keyring, UntrustedSignatureWarning
 from anonlab.bundle.verify import VerificationResult, _failure_reason, check_bundle
 from anonlab.errors import AccessDeniedError, BundleError, ParameterError, VerificationError
+from anonlab.licensing.model import DEFAULT_ACTION, resolve_action
 
-__all__ = ["BACKENDS", "open_bundle", "open_verified"]
+__all__ = ["ACCESS_METADATA_KEY", "BACKENDS", "Access", "last_access", "open_bundle",
+           "open_verified"]
 
 BACKENDS = ("polars", "pandas", "pyarrow")
 
+ACCESS_METADATA_KEY = "anonlab.access"
+"""The pyarrow schema metadata key holding the :class:`Access` as JSON (pandas: ``attrs`` key
+``"anonlab"``)."""
 
-def _frame(raw: bytes, backend: str) -> Any:
+
+@dataclass(frozen=True)
+class Access:
+    """What an open was granted: the tag of the frame it returned.
+
+    Attributes
+    ----------
+    license_id : str
+        The license the access was checked against.
+    action : str
+        The declared action the role was granted (``"read"``, ``"train-model"``, ...; an alias
+        such as ``"share"`` resolved to ``"distribute"``).
+    purpose, role, user : str
+        As given to ``open``.
+    bundle : str
+        The bundle folder's name.
+    time : str
+        The system time of the access (ISO 8601, UTC), as in the audit log.
+    checked_at : str
+        The time the license was checked at (``time`` unless a later ``now=`` or the test clock
+        chose another).
+    test_clock : bool
+        Whether the test clock was on.
+    audit_seq : int
+        The ``seq`` of the audit entry recording it.
+    """
+
+    license_id: str
+    action: str
+    purpose: str
+    role: str
+    user: str
+    bundle: str
+    time: str
+    checked_at: str
+    test_clock: bool
+    audit_seq: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return asdict(self)
+
+
+_LAST_ACCESS: contextvars.ContextVar[Access | None] = contextvars.ContextVar(
+    "anonlab_last_access", default=None)
+
+
+def last_access() -> Access | None:
+    """The :class:`Access` of the latest ``anonlab.open`` in this thread or async task, or None
+    when it was refused or failed (or none ran).
+
+    Polars frames hold no metadata, so this is how code that receives one learns which license
+    and action it was opened under.
+
+    Examples
+    --------
+    >>> df = anonlab.open("release-2026", purpose="statistics", role="analyst", user="ada",
+    ...                   action="aggregate")
+    >>> anonlab.bundle.last_access().action
+    'aggregate'
+    """
+    return _LAST_ACCESS.get()
+
+
+def _read(raw: bytes) -> pl.DataFrame:
     try:
-        data = pl.read_parquet(io.BytesIO(raw))
+        return pl.read_parquet(io.BytesIO(raw))
     except pl.exceptions.PolarsError:
         raise BundleError(f"{DATA_PARQUET} cannot be read as Parquet.") from None
+
+
+def _frame(data: pl.DataFrame, backend: str, access: Access) -> Any:
+    """``data`` as the ``backend``'s frame, tagged with ``access`` where the kind has metadata."""
     if backend == "pandas":
-        return data.to_pandas()
+        frame = data.to_pandas()
+        frame.attrs["anonlab"] = access.to_dict()
+        return frame
     if backend == "pyarrow":
-        return data.to_arrow()
+        table = data.to_arrow()
+        meta = dict(table.schema.metadata or {})
+        meta[ACCESS_METADATA_KEY.encode()] = json.dumps(access.to_dict(),
+                                                        sort_keys=True).encode()
+        return table.replace_schema_metadata(meta)
     return data
 
 
@@ -68,6 +160,8 @@ def open_bundle(
     now: dt.datetime | None = None,
     accept_untrusted: bool = False,
     keyring: Keyring | str | os.PathLike[str] | None = None,
+    action: str = DEFAULT_ACTION,
+    test_clock: bool = False,
 ) -> Any:
     """Verify a bundle, check its signer and the use against its license, log it, and return
     the data.
@@ -90,8 +184,11 @@ def open_bundle(
     audit_log : path or AuditLog, optional
         Where to log (default ``<bundle>.audit.jsonl`` beside the folder; never inside it).
     now : datetime, optional
-        The time to check the license at (tz-aware; default now). The log records the real
-        time.
+        Check the license as of this time (tz-aware) instead of the system clock's; only a later
+        time is accepted (a stricter check: will it still open then?), noted in the log as
+        ``checked_at=``. An earlier one (by more than
+        :data:`~anonlab.bundle.clock.CLOCK_TOLERANCE`) is refused (``clock_backdated``) unless
+        the test clock is on. The log records the system time.
     accept_untrusted : bool, default False
         Open a bundle whose signer is neither ``public_key`` nor in the keyring: its signature
         then proves only that the bundle is self-consistent, not who made it (anyone who changed
@@ -100,16 +197,31 @@ def open_bundle(
     keyring : Keyring or path, optional
         The trusted licensor keys (default: ``$ANONLAB_KEYRING`` or
         ``~/.config/anonlab/trusted_keys``; see :mod:`anonlab.bundle.trust`).
+    action : str, default "read"
+        What will be done with the data: an action the role must be granted
+        (:data:`~anonlab.licensing.model.DATA_ACTIONS`: ``read``, ``aggregate``, ``derive``,
+        ``train-model``, ...; granted by name or through ``use``). Export actions,
+        ``distribute`` (alias ``share``) and ``publish``, must be granted by name. Logged as
+        the entry's ``declared_action``.
+    test_clock : bool, default False
+        Let ``now`` be any time, also earlier than the system clock (so does
+        ``ANONLAB_TEST_CLOCK=1``), for tests that replay a license's life. Every entry made
+        under it is marked ``"clock": "test"`` and an allowed one's reason says ``test_clock``.
 
     Returns
     -------
     polars.DataFrame, pandas.DataFrame or pyarrow.Table
+        Tagged with the license and action: see :func:`last_access` (every backend), pandas
+        ``attrs["anonlab"]``, pyarrow schema metadata ``anonlab.access``.
 
     Raises
     ------
     AccessDeniedError
         The license does not allow this use (``reason``: ``expired``, ``not_yet_valid``,
-        ``purpose``, ``role``, ``prohibited``); logged as ``refused`` first.
+        ``purpose``, ``role``, ``action``, ``prohibited``), or the clock cannot be trusted
+        (``clock_rollback``: the system clock is behind the latest audit record;
+        ``clock_backdated``: ``now`` is earlier than the system clock); logged as ``refused``
+        first.
     VerificationError
         The bundle is not as signed, or (``reason="untrusted"``) its signer is not trusted and
         ``accept_untrusted`` is False; logged as ``failed`` first (except when ``path`` is not a
@@ -122,10 +234,13 @@ def open_bundle(
     --------
     >>> df = anonlab.open("release-2026", purpose="statistics", role="analyst", user="ada",
     ...                   public_key="keys/licensor.pub")        # or: anonlab trust add ...
+    >>> model_input = anonlab.open("release-2026", purpose="statistics", role="modeller",
+    ...                            user="ada", action="train-model")
     """
     frame, result = open_verified(
         path, purpose=purpose, role=role, user=user, public_key=public_key, backend=backend,
-        audit_log=audit_log, now=now, accept_untrusted=accept_untrusted, keyring=keyring)
+        audit_log=audit_log, now=now, accept_untrusted=accept_untrusted, keyring=keyring,
+        action=action, test_clock=test_clock)
     if not result.signature_trusted:
         warnings.warn(UntrustedSignatureWarning(
             f"Opened {Path(path).name!r} although its signer {result.key_fingerprint} is not a "
@@ -146,6 +261,8 @@ def open_verified(
     now: dt.datetime | None = None,
     accept_untrusted: bool = False,
     keyring: Keyring | str | os.PathLike[str] | None = None,
+    action: str = DEFAULT_ACTION,
+    test_clock: bool = False,
 ) -> tuple[Any, VerificationResult]:
     """:func:`open_bundle` without the warning, returning the data and the verification (whose
     ``license`` is the one the access was checked against), for the command line."""
@@ -160,10 +277,15 @@ def open_verified(
     _check_text(purpose, "purpose", required=True)
     if now is not None and (not isinstance(now, dt.datetime) or now.utcoffset() is None):
         raise ParameterError("The 'now' parameter of open must be a tz-aware datetime.")
+    declared = resolve_action(action)
+    test = clock.is_test_clock(test_clock)
+    _LAST_ACCESS.set(None)
     folder = Path(path)
     where = audit_log.path if isinstance(audit_log, AuditLog) else audit_log
     log = AuditLog.for_bundle(folder, where)
-    common = {"user": user, "role": role, "purpose": purpose, "bundle": folder.name}
+    common: dict[str, Any] = {"user": user, "role": role, "purpose": purpose,
+                              "bundle": folder.name, "declared_action": declared,
+                              "test_clock": test}
     try:
         result, kept = check_bundle(folder, public_key, keep=(DATA_PARQUET, LICENSE_JSON),
                                     keyring=keyring)
@@ -174,20 +296,36 @@ def open_verified(
             log.append(action="open", outcome="failed", reason=_failure_reason(exc), **common)
         raise
     license_ = result.license
+    reading = clock.read_clock(now, test=test)
     try:
-        license_.check_access(purpose=purpose, role=role, at=now)
+        clock.check_rollback(log.latest_time(), reading.system)
+        if reading.backdated and not test and now is not None:
+            raise clock.refuse_backdated(reading, now)
+        license_.check_access(purpose=purpose, role=role, at=reading.at, action=declared)
     except AccessDeniedError as exc:
         log.append(action="open", outcome="refused", reason=exc.reason,
                    license_id=license_.id, **common)
         raise
-    frame = _frame(kept[DATA_PARQUET], backend)
+    data = _read(kept[DATA_PARQUET])  # unreadable data is an error before "allowed" is logged
     notes = [] if result.signature_trusted else ["signature_untrusted", "accepted_untrusted"]
-    if now is not None:
+    if test:
+        notes.append("test_clock")
+    checked_at = _stamp(reading.at)
+    if reading.caller_chosen:
         # a caller-chosen clock is recorded, so an access allowed only at another time shows
-        notes.append(f"checked_at={now.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
-    log.append(action="open", outcome="allowed", license_id=license_.id,
-               reason="; ".join(notes) or None, **common)
+        notes.append(f"checked_at={checked_at}")
+    entry = log.append(action="open", outcome="allowed", license_id=license_.id,
+                       reason="; ".join(notes) or None, **common)
+    access = Access(license_id=license_.id, action=declared, purpose=purpose, role=role,
+                    user=user, bundle=folder.name, time=str(entry["time"]),
+                    checked_at=checked_at, test_clock=test, audit_seq=int(entry["seq"]))
+    frame = _frame(data, backend, access)
+    _LAST_ACCESS.set(access)
     return frame, result
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _untrusted(result: VerificationResult, keyring: Any) -> VerificationError:

@@ -15,6 +15,12 @@ the SHA-256 of the entry's canonical JSON without ``hash``; ``prev`` is the prev
 ``hash``, and the first entry's ``prev`` is the SHA-256 of the bundle's ``license.json`` bytes,
 which ties the log to one license.
 
+Entries written by ``anonlab.open`` also carry ``declared_action`` (the action on the data the
+caller declared: ``read``, ``train-model``, ``distribute``, ...) and, when made under the test
+clock (:mod:`anonlab.bundle.clock`), ``"clock": "test"`` (:data:`OPTIONAL_FIELDS`); entries
+without them, as older logs hold, are as valid. ``time`` is always the system time; the latest
+one (:meth:`AuditLog.latest_time`) is what ``open`` checks a clock set back against.
+
 No data value ever enters the log: only the fields above. ``user``, ``role`` and ``purpose`` are
 the caller's words; they are limited to 200 characters without control, line-separator or
 bidirectional-override characters.
@@ -52,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from anonlab._plaintext import load_json
+from anonlab.bundle import clock
 from anonlab.bundle.canonical import canonical_bytes, sha256_hex
 from anonlab.errors import BundleError, ParameterError
 
@@ -65,6 +72,7 @@ __all__ = [
     "FIELDS",
     "MAX_TEXT",
     "MAX_TORN_BYTES",
+    "OPTIONAL_FIELDS",
     "OUTCOMES",
     "REPAIR",
     "AuditLog",
@@ -81,6 +89,11 @@ MAX_TORN_BYTES = 1 << 16
 hundred bytes) and is left alone: the log is refused as damaged."""
 FIELDS = ("action", "bundle", "hash", "license_id", "outcome", "prev", "purpose", "reason",
           "role", "seq", "time", "user")
+OPTIONAL_FIELDS = ("clock", "declared_action")
+"""Fields an entry may also have (written by ``anonlab.open`` since issue 14): ``declared_action``,
+the action on the data the caller declared (``read``, ``train-model``, ...), and ``clock``,
+``"test"`` when the entry was made under the test clock (:mod:`anonlab.bundle.clock`). Logs
+without them stay valid."""
 MAX_TEXT = 200
 """Longest user, role, purpose or reason accepted (characters)."""
 
@@ -111,7 +124,13 @@ def _check_text(value: Any, name: str, *, required: bool) -> str | None:
 
 
 def _utc_stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return clock.system_now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _has_fields(entry: Any) -> bool:
+    """Whether ``entry`` is a dict with every field of an entry and no unknown one."""
+    return (isinstance(entry, dict) and set(FIELDS) <= set(entry)
+            and set(entry) <= set(FIELDS) | set(OPTIONAL_FIELDS))
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
@@ -244,8 +263,14 @@ class AuditLog:
         reason: str | None = None,
         license_id: str | None = None,
         bundle: str | None = None,
+        declared_action: str | None = None,
+        test_clock: bool = False,
     ) -> dict[str, Any]:
         """Append one entry and return it (with its ``seq``, ``prev`` and ``hash``).
+
+        ``declared_action`` (the action on the data an open declared) and ``test_clock`` (the
+        entry is made under the test clock: ``"clock": "test"``) add the
+        :data:`OPTIONAL_FIELDS`; left out, the entry has exactly :data:`FIELDS`.
 
         Raises
         ------
@@ -270,6 +295,11 @@ class AuditLog:
             "license_id": _check_text(license_id, "license_id", required=False),
             "bundle": None if bundle is None else str(bundle)[:MAX_TEXT],
         }
+        if declared_action is not None:
+            fields["declared_action"] = _check_text(declared_action, "declared_action",
+                                                    required=True)
+        if test_clock:
+            fields["clock"] = "test"
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self._path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -378,7 +408,7 @@ class AuditLog:
         last = os.pread(fd, size - start, start).rstrip(b"\n")
         try:
             entry = load_json(last)
-            ok = (isinstance(entry, dict) and set(entry) == set(FIELDS)
+            ok = (_has_fields(entry)
                   and entry_hash(entry) == entry["hash"]
                   and isinstance(entry["seq"], int) and entry["seq"] >= 1)
         except (ValueError, BundleError):
@@ -426,6 +456,25 @@ class AuditLog:
     def __len__(self) -> int:
         return len(self._read().splitlines())
 
+    def latest_time(self) -> dt.datetime | None:
+        """The latest ``time`` of the log's entries (None when empty or none is readable).
+
+        Used to detect a clock set back (:func:`anonlab.bundle.clock.check_rollback`): the
+        latest, not the last, so an entry written at a rolled-back time does not lower it.
+        Unverified, like :meth:`entries`; an unreadable line is skipped.
+        """
+        latest: dt.datetime | None = None
+        for line in self._read().splitlines():
+            try:
+                entry = load_json(line)
+                when = dt.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            except (ValueError, TypeError, KeyError, BundleError):
+                continue
+            when = when.replace(tzinfo=dt.UTC)
+            if latest is None or when > latest:
+                latest = when
+        return latest
+
     def head(self) -> tuple[int, str] | None:
         """``(seq, hash)`` of the last entry of an intact log (None when empty).
 
@@ -459,7 +508,7 @@ class AuditLog:
                 entry = load_json(line)
             except ValueError:
                 return self._broken(len(lines), i, "not a JSON entry")
-            if not isinstance(entry, dict) or set(entry) != set(FIELDS):
+            if not _has_fields(entry):
                 return self._broken(len(lines), i, "its fields are not those of an entry")
             try:
                 canonical = canonical_bytes(entry, what="an audit entry")

@@ -12,10 +12,12 @@
     Check every byte of a bundle. Exit 0 when it verifies with the key (or a key of the
     keyring), 1 when it does not (the reason and the file are printed), 3 when the signer is not
     trusted and the bundle is only self-consistent.
-``anonlab open BUNDLE --purpose P --role R [--user U] [--public-key FILE] [-o OUT]``
+``anonlab open BUNDLE --purpose P --role R [--action A] [--user U] [--public-key FILE] [-o OUT]``
     Verify, check the signer is trusted (``--public-key`` or the keyring; else refused unless
-    ``--accept-untrusted``, which is printed and logged), check the use against the license,
-    log it, and write the data to OUT (or print a summary). Exit 1 when refused.
+    ``--accept-untrusted``, which is printed and logged), check the use against the license
+    (the role must be granted ``--action``, default ``read``; on the system clock, refused when
+    it was set back), log it, and write the data to OUT (or print a summary). Exit 1 when
+    refused.
 ``anonlab trust add KEY.pub [--name NAME]`` / ``trust list`` / ``trust remove FINGERPRINT|NAME``
     Keep the licensors' public keys you trust in your keyring (``$ANONLAB_KEYRING`` or
     ``~/.config/anonlab/trusted_keys``; ``--keyring PATH`` for another), so that ``verify`` and
@@ -151,7 +153,7 @@ def _cmd_open(args: argparse.Namespace) -> int:
         frame, result = open_verified(
             args.bundle, purpose=args.purpose, role=args.role, user=user,
             public_key=args.public_key, audit_log=args.audit_log,
-            accept_untrusted=args.accept_untrusted, keyring=args.keyring)
+            accept_untrusted=args.accept_untrusted, keyring=args.keyring, action=args.action)
     except AccessDeniedError as exc:
         print(f"REFUSED ({exc.reason}): {exc}", file=sys.stderr)
         return 1
@@ -171,6 +173,7 @@ def _cmd_open(args: argparse.Namespace) -> int:
         print("(access logged; pass -o FILE to write the data out)")
     for line in _license_lines(result.license):  # the license that was verified and checked
         print(line)
+    print(f"  opened for: {args.action} (role {args.role})")
     return 0
 
 
@@ -308,6 +311,10 @@ def add_parsers(subparsers: Any) -> None:
     o.add_argument("bundle", help="the bundle folder")
     o.add_argument("--purpose", required=True, help="why, e.g. scientific-research")
     o.add_argument("--role", required=True, help="the role you act in, e.g. analyst")
+    o.add_argument("--action", default="read",
+                   help="what you will do with the data, which the role must be granted: read "
+                   "(default), aggregate, derive, train-model, ...; distribute (share) and "
+                   "publish only when granted by name")
     o.add_argument("--user", help="who you are, for the audit log (default: login name)")
     o.add_argument("--public-key", help="the licensor's public key (default: the keyring)")
     o.add_argument("--keyring", help="the trusted keys file (default $ANONLAB_KEYRING or "

@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from anonlab._plaintext import load_json
-from anonlab.errors import AccessDeniedError, LicenseError, RecipeError
+from anonlab.errors import AccessDeniedError, LicenseError, ParameterError, RecipeError
 from anonlab.licensing._time import add_duration, format_time, parse_time, to_utc, utcnow
 from anonlab.licensing.canonical import canonical_json
 from anonlab.licensing.purposes import PROHIBITIONS, PURPOSES, purpose_allows
@@ -38,14 +38,50 @@ from anonlab.licensing.schema import validate
 from anonlab.licensing.templates import OPEN_LICENCES, Template
 from anonlab.licensing.templates import template as lookup_template
 
-__all__ = ["FORMAT_VERSION", "ROLE_ACTIONS", "License", "Party", "Retention", "Role"]
+__all__ = ["ACTION_ALIASES", "DATA_ACTIONS", "DEFAULT_ACTION", "EXPORT_ACTIONS", "FORMAT_VERSION",
+           "ROLE_ACTIONS", "License", "Party", "Retention", "Role", "resolve_action"]
 
 FORMAT_VERSION = 1
 """The ``license.json`` format this anonlab writes and reads."""
 
 ROLE_ACTIONS = ("use", "read", "aggregate", "derive", "transform", "extract", "index", "archive",
-                "train-model", "read-audit-log")
-"""Actions a role may be granted (ODRL actions, or anonlab profile ones for the last two)."""
+                "train-model", "read-audit-log", "distribute", "publish")
+"""Actions a role may be granted (ODRL actions, or anonlab profile ones: ``train-model``,
+``read-audit-log``, ``publish``)."""
+
+EXPORT_ACTIONS = ("distribute", "publish")
+"""Actions that pass the data on to third parties (ODRL ``distribute``; the profile's ``publish``,
+to the public, included in it). A role must be granted one by name: ``use`` does not include
+them, although ODRL's vocabulary nests ``distribute`` under ``use``: passing data on is the one
+use a license must state outright."""
+
+DATA_ACTIONS = tuple(a for a in ROLE_ACTIONS if a != "read-audit-log")
+"""Actions an ``open`` of the data may declare (``read-audit-log`` concerns the log, not the
+data)."""
+
+DEFAULT_ACTION = "read"
+"""The action an ``open`` declares when it names none: granted by ``use`` or ``read``."""
+
+ACTION_ALIASES = {"share": "distribute"}
+"""Names accepted for an action and what they mean (ODRL 2.2 deprecated ``share`` for
+``distribute``)."""
+
+
+def resolve_action(action: Any) -> str:
+    """The action ``action`` names (an alias resolved), checked to be one an open may declare.
+
+    Raises
+    ------
+    ParameterError
+        ``action`` is not one of :data:`DATA_ACTIONS` or :data:`ACTION_ALIASES`.
+    """
+    name = ACTION_ALIASES.get(action, action) if isinstance(action, str) else action
+    if name not in DATA_ACTIONS:
+        shown = repr(action) if isinstance(action, str) and len(action) <= 40 else "that value"
+        raise ParameterError(
+            f"The action {shown} is not an action on the data; one of "
+            f"{', '.join(DATA_ACTIONS)} (or share, meaning distribute).")
+    return str(name)
 
 DEFAULT_LICENSOR = "Unnamed licensor"
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -143,6 +179,15 @@ class Role:
     name: str
     actions: tuple[str, ...] = ("use",)
     purposes: tuple[str, ...] = ()
+
+    def grants(self, action: str) -> bool:
+        """Whether the role may take ``action`` (one of :data:`ROLE_ACTIONS`): it is granted by
+        name, or, unless it is an export action (:data:`EXPORT_ACTIONS`) or ``read-audit-log``,
+        through ``use``, ODRL's action for every use."""
+        if action in self.actions:
+            return True
+        return ("use" in self.actions and action not in EXPORT_ACTIONS
+                and action != "read-audit-log")
 
     def __post_init__(self) -> None:
         for attr in ("actions", "purposes"):
@@ -570,22 +615,39 @@ class License:
         """``sha256:<hex>`` of the canonical JSON."""
         return "sha256:" + hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
 
-    def check_access(self, *, purpose: str, role: str, at: dt.datetime | None = None) -> None:
+    def check_access(self, *, purpose: str, role: str, at: dt.datetime | None = None,
+                     action: str = DEFAULT_ACTION) -> None:
         """Refuse a use the license does not allow; return None when it does.
 
         The checks run in this order: the time (``at``, default now) must be within
         ``valid_from`` .. ``valid_until``; the purpose must not be a prohibited use; the role
-        must be one of the license's and be granted ``use`` or ``read`` (opening the data reads
-        it); the purpose must be one the license and the role permit,
+        must be one of the license's and be granted ``action`` (:meth:`Role.grants`: by name, or
+        through ``use`` unless it is an export action such as ``distribute`` or ``publish``);
+        the purpose must be one the license and the role permit,
         or narrower than one (``"scientific-research"`` is allowed by ``"research"``, not the
         reverse; see :func:`~anonlab.licensing.purposes.purpose_allows`).
+
+        Parameters
+        ----------
+        purpose, role : str
+            What the data is used for, and the role the user acts in.
+        at : datetime, optional
+            The time to check at (tz-aware; default now). This method trusts it: the honest
+            clock is :func:`anonlab.open`'s (see :mod:`anonlab.bundle.clock`).
+        action : str, default "read"
+            The action on the data (:data:`DATA_ACTIONS`, or ``"share"`` for ``distribute``);
+            the default, reading it, is granted by ``use`` or ``read``.
 
         Raises
         ------
         AccessDeniedError
-            With ``reason`` ``"not_yet_valid"``, ``"expired"``, ``"prohibited"``, ``"role"`` or
-            ``"purpose"``; the message says what was asked and what the license allows.
+            With ``reason`` ``"not_yet_valid"``, ``"expired"``, ``"prohibited"``, ``"role"``,
+            ``"action"`` (the role is not granted the action) or ``"purpose"``; the message says
+            what was asked and what the license allows.
+        ParameterError
+            ``action`` is not an action on the data.
         """
+        action = resolve_action(action)
         when = utcnow() if at is None else to_utc(at, path="at")
         stamp = format_time(when)
         if when < self.valid_from:
@@ -615,12 +677,13 @@ class License:
                 reason="role",
             )
         granted = next(r for r in self.roles if r.name == role)
-        # opening the data reads it: the role must be granted "use" (everything) or "read"
-        if not {"use", "read"} & set(granted.actions):
+        if not granted.grants(action):
+            export = (" Passing data on is an export action: the role must be granted it by "
+                      "name (use does not include it).") if action in EXPORT_ACTIONS else ""
             raise AccessDeniedError(
-                f"Role {role!r} of license {self.id} may not read the data; it may only: "
-                f"{', '.join(granted.actions) or 'nothing'}.",
-                reason="role",
+                f"Role {role!r} of license {self.id} is not granted {action!r}; it may: "
+                f"{', '.join(granted.actions) or 'nothing'}.{export}",
+                reason="action",
             )
         allowed = granted.purposes or self.purposes
         ok = (purpose in PURPOSES

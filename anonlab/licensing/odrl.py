@@ -58,7 +58,8 @@ CONTEXT: list[Any] = [
 ]
 """The ``@context`` of every policy anonlab writes."""
 
-_ROLE_ACTIONS = {"train-model": "alp:trainModel", "read-audit-log": "alp:readAuditLog"}
+_ROLE_ACTIONS = {"train-model": "alp:trainModel", "read-audit-log": "alp:readAuditLog",
+                 "publish": "alp:publish"}
 
 
 @lru_cache(maxsize=1)

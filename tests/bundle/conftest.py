@@ -45,6 +45,13 @@ def hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def test_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test clock on: the tests open the fixed-date license at INSIDE, AFTER and BEFORE
+    whatever the date (tests/bundle/test_clock.py turns it off to test the honest clock)."""
+    monkeypatch.setenv("ANONLAB_TEST_CLOCK", "1")
+
+
+@pytest.fixture(autouse=True)
 def no_figures(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """report.html without its matplotlib figures (2 s a bundle) in the tests' own exports; the
     session's pristine bundle keeps them, and test_export checks them there."""

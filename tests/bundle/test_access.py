@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +12,28 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from anonlab.bundle import AuditLog, Bundle, Keyring, UntrustedSignatureWarning, open_bundle
+from anonlab.bundle import (
+    AuditLog,
+    Bundle,
+    Keyring,
+    UntrustedSignatureWarning,
+    last_access,
+    open_bundle,
+)
+from anonlab.bundle.access import ACCESS_METADATA_KEY
 from anonlab.errors import AccessDeniedError, ParameterError, VerificationError
-from tests.bundle.conftest import AFTER, BEFORE, INSIDE, Keys, Source
+from anonlab.licensing import License, Role
+from tests.bundle.conftest import (
+    AFTER,
+    BEFORE,
+    EXPIRES,
+    INSIDE,
+    ISSUED,
+    TEMPLATE,
+    Keys,
+    Source,
+    make_bundle,
+)
 
 
 def _entries(bundle: Path) -> list[dict]:
@@ -33,7 +54,9 @@ def test_permitted_purpose_gives_the_data(bundle_copy: Path, keys: Keys, source:
     (entry,) = _entries(bundle_copy)
     assert entry["action"] == "open"
     assert entry["outcome"] == "allowed"
-    assert entry["reason"] == "checked_at=2026-06-01T00:00:00Z"  # the clock given is recorded
+    # the clock given is recorded, and that it was the test clock
+    assert entry["reason"] == "test_clock; checked_at=2026-06-01T00:00:00Z"
+    assert (entry["clock"], entry["declared_action"]) == ("test", "read")
     assert (entry["user"], entry["role"], entry["purpose"]) == ("ada", "analyst",
                                                                 "scientific-research")
     assert entry["bundle"] == "release"
@@ -59,7 +82,8 @@ def test_accepting_an_untrusted_signature_is_logged_and_warned(bundle_copy: Path
         open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE,
                     accept_untrusted=True)
     reason = _entries(bundle_copy)[0]["reason"]
-    assert reason == "signature_untrusted; accepted_untrusted; checked_at=2026-06-01T00:00:00Z"
+    assert reason == ("signature_untrusted; accepted_untrusted; test_clock; "
+                      "checked_at=2026-06-01T00:00:00Z")
 
 
 def test_a_key_in_the_keyring_is_trusted(bundle_copy: Path, keys: Keys, tmp_path: Path) -> None:
@@ -67,7 +91,7 @@ def test_a_key_in_the_keyring_is_trusted(bundle_copy: Path, keys: Keys, tmp_path
     ring.add(keys.public, name="General Hospital")
     open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada", now=INSIDE,
                 keyring=ring)
-    assert _entries(bundle_copy)[0]["reason"] == "checked_at=2026-06-01T00:00:00Z"
+    assert _entries(bundle_copy)[0]["reason"] == "test_clock; checked_at=2026-06-01T00:00:00Z"
 
 
 @pytest.mark.parametrize(
@@ -175,3 +199,104 @@ def test_a_missing_bundle_leaves_no_stray_log(tmp_path: Path) -> None:
     with pytest.raises(VerificationError, match="does not exist"):
         open_bundle(tmp_path / "typo", purpose="statistics", role="analyst", user="ada")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- declared actions -------------------------------------------------------------------------
+ROLES = [Role("analyst", ("use",)), Role("modeller", ("train-model",)),
+         Role("counter", ("aggregate",)), Role("publisher", ("use", "publish")),
+         Role("partner", ("read", "distribute")), Role("auditor", ("read-audit-log",))]
+
+
+@pytest.fixture(scope="module")
+def roles_bundle(source: Source, keys: Keys, tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+    lic = License.from_template(TEMPLATE, licensee="University Lab", licensor="General Hospital",
+                                issued=ISSUED, expires=EXPIRES, roles=ROLES)
+    return make_bundle(source, keys, tmp_path_factory.mktemp("roles") / "release", license=lic)
+
+
+@pytest.fixture
+def roles_copy(roles_bundle: Bundle, tmp_path: Path) -> Path:
+    target = tmp_path / "release"
+    shutil.copytree(roles_bundle.path, target)
+    return target
+
+
+def _open_as(bundle: Path, keys: Keys, role: str, **kwargs: object) -> object:
+    return open_bundle(bundle, purpose="statistics", role=role, user="ada",
+                       public_key=keys.public, now=INSIDE, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "granted"),
+    [
+        ("analyst", "read", "read"),            # the default: use covers reading
+        ("analyst", "aggregate", "aggregate"),  # and every other non-export action
+        ("modeller", "train-model", "train-model"),  # a role with only train-model opens
+        ("counter", "aggregate", "aggregate"),
+        ("publisher", "publish", "publish"),
+        ("partner", "share", "distribute"),     # share is ODRL's old name for distribute
+        ("partner", "read", "read"),
+    ],
+)
+def test_a_granted_action_opens_and_tags_the_access(roles_copy: Path, roles_bundle: Bundle,
+                                                    keys: Keys, role: str, action: str,
+                                                    granted: str) -> None:
+    frame = _open_as(roles_copy, keys, role, action=action)
+    assert isinstance(frame, pl.DataFrame)
+    access = last_access()
+    lic = roles_bundle.license
+    assert access is not None
+    assert (access.license_id, access.action, access.role) == (lic.id, granted, role)
+    (entry,) = _entries(roles_copy)
+    assert (entry["outcome"], entry["declared_action"], entry["seq"]) == (
+        "allowed", granted, access.audit_seq)
+
+
+@pytest.mark.parametrize(
+    ("role", "action"),
+    [
+        ("modeller", "read"),         # the default action needs read or use
+        ("modeller", "aggregate"),
+        ("counter", "train-model"),
+        ("analyst", "publish"),       # use does not include export actions
+        ("analyst", "distribute"),
+        ("analyst", "share"),
+        ("partner", "publish"),       # distribute does not include publish
+        ("auditor", "read"),
+    ],
+)
+def test_an_action_not_granted_is_refused_and_logged(roles_copy: Path, keys: Keys, role: str,
+                                                     action: str) -> None:
+    _open_as(roles_copy, keys, "analyst")  # an earlier access ...
+    assert last_access() is not None
+    kwargs = {} if action == "read" else {"action": action}
+    with pytest.raises(AccessDeniedError, match="is not granted") as info:
+        _open_as(roles_copy, keys, role, **kwargs)
+    assert info.value.reason == "action"
+    assert last_access() is None  # ... is not what the refused one returns
+    entry = _entries(roles_copy)[-1]
+    assert (entry["outcome"], entry["reason"], entry["role"]) == ("refused", "action", role)
+    assert entry["declared_action"] == ("distribute" if action == "share" else action)
+
+
+@pytest.mark.parametrize("action", ["read-audit-log", "fly", "", 3])
+def test_an_action_that_is_not_on_the_data_is_a_parameter_error(roles_copy: Path, keys: Keys,
+                                                                 action: object) -> None:
+    with pytest.raises(ParameterError, match="not an action on the data"):
+        _open_as(roles_copy, keys, "auditor", action=action)
+    assert _entries(roles_copy) == []
+
+
+def test_pandas_and_pyarrow_frames_carry_the_tag(bundle_copy: Path, keys: Keys,
+                                                 pristine: Bundle) -> None:
+    frame = open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                        public_key=keys.public, backend="pandas", now=INSIDE,
+                        action="aggregate")
+    access = last_access()
+    assert access is not None and frame.attrs["anonlab"] == access.to_dict()
+    assert access.action == "aggregate" and access.test_clock
+    table = open_bundle(bundle_copy, purpose="statistics", role="analyst", user="ada",
+                        public_key=keys.public, backend="pyarrow", now=INSIDE)
+    tag = json.loads(table.schema.metadata[ACCESS_METADATA_KEY.encode()])
+    assert (tag["license_id"], tag["action"], tag["audit_seq"]) == (
+        pristine.license.id, "read", 2)

@@ -198,3 +198,32 @@ def test_unicode_text_is_kept(tmp_path: Path) -> None:
     assert log.entries()[0]["user"] == "Zoë Ñandú 李"
     assert log.verify().ok
     assert "AuditLog(" in repr(log)
+
+
+def test_the_optional_fields_are_chained_and_checked(tmp_path: Path) -> None:
+    log = _log(tmp_path, 2)  # entries without them, as older logs have
+    entry = log.append(action="open", outcome="allowed", user="ada", declared_action="train-model",
+                       test_clock=True)
+    assert (entry["declared_action"], entry["clock"]) == ("train-model", "test")
+    log.append(action="open", outcome="refused", user="ada", reason="action",
+               declared_action="publish")
+    assert log.verify().ok and len(log) == 4
+    lines = _lines(log)
+    _write(log, [*lines[:2], lines[2].replace(b'"clock":"test",', b""), lines[3]])
+    assert log.verify().line == 3  # removing the test-clock mark breaks the hash
+    _write(log, [*lines[:3], lines[3].replace(b'"declared_action":"publish"',
+                                              b'"declared_action":"publish","x":1')])
+    result = log.verify()
+    assert (result.line, result.reason) == (4, "its fields are not those of an entry")
+
+
+def test_latest_time_is_the_latest_not_the_last(tmp_path: Path) -> None:
+    log = _log(tmp_path, 3)
+    assert AuditLog(tmp_path / "none.jsonl").latest_time() is None
+    times = [e["time"] for e in log.entries()]
+    lines = _lines(log)
+    swapped = json.loads(lines[1])
+    swapped["time"] = "2099-01-01T00:00:00.000000Z"  # unverified: only the times are read
+    _write(log, [lines[0], json.dumps(swapped).encode() + b"\n", lines[2], b"not json\n"])
+    latest = log.latest_time()
+    assert latest is not None and latest.year == 2099 and times[2] < "2099"

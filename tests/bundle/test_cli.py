@@ -84,7 +84,7 @@ def test_export_verify_open_audit(exported: Path, keys: Keys, other_keys: Keys, 
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["outcome"] for line in lines] == ["allowed", "failed", "allowed",
                                                                "refused"]
-    assert json.loads(lines[2])["reason"] == "signature_untrusted; accepted_untrusted"
+    assert json.loads(lines[2])["reason"] == "signature_untrusted; accepted_untrusted; test_clock"
 
     entries = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join([entries[0], entries[2], entries[3]]))
@@ -125,3 +125,18 @@ def test_missing_files_raise_anonlab_errors(tmp_path: Path) -> None:
         _run("license", "show", str(tmp_path))
     with pytest.raises(BundleError, match="No audit log"):
         _run("audit", str(tmp_path / "none.jsonl"))
+
+
+def test_open_declares_an_action(exported: Path, keys: Keys,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    base = ("open", str(exported), "--purpose", "statistics", "--role", "analyst", "--user",
+            "ada", "--public-key", str(keys.public))
+    assert _run(*base, "--action", "aggregate") == 0
+    assert "opened for: aggregate (role analyst)" in capsys.readouterr().out
+    assert _run(*base, "--action", "publish") == 1  # an export action the role is not granted
+    assert "REFUSED (action)" in capsys.readouterr().err
+    assert _run(*base) == 0
+    assert "opened for: read (role analyst)" in capsys.readouterr().out
+    entries = AuditLog.for_bundle(exported).entries()
+    assert [(e["outcome"], e["declared_action"]) for e in entries] == [
+        ("allowed", "aggregate"), ("refused", "publish"), ("allowed", "read")]

@@ -9,7 +9,7 @@ import json
 import jsonschema
 import pytest
 
-from anonlab.errors import AccessDeniedError, LicenseError
+from anonlab.errors import AccessDeniedError, LicenseError, ParameterError
 from anonlab.licensing import LICENSE_SCHEMA, License, Party, Retention, Role
 from anonlab.licensing.schema import validate
 
@@ -334,7 +334,52 @@ def test_a_role_without_read_or_use_cannot_open_the_data() -> None:
                Role("analyst", actions=("read",), purposes=("ml-development",))],
     )
     at = lic.valid_from + dt.timedelta(days=1)
-    with pytest.raises(AccessDeniedError, match="may not read the data") as exc:
+    with pytest.raises(AccessDeniedError, match="not granted 'read'") as exc:
         lic.check_access(purpose="ml-development", role="auditor", at=at)
-    assert exc.value.reason == "role"
+    assert exc.value.reason == "action"
     lic.check_access(purpose="ml-development", role="analyst", at=at)
+
+
+@pytest.mark.parametrize(
+    ("actions", "action", "granted"),
+    [
+        (("use",), "read", True),
+        (("use",), "train-model", True),
+        (("use",), "distribute", False),      # export actions only by name
+        (("use",), "publish", False),
+        (("use",), "read-audit-log", False),
+        (("read",), "aggregate", False),
+        (("train-model",), "train-model", True),
+        (("train-model",), "read", False),
+        (("distribute",), "distribute", True),
+        (("distribute",), "publish", False),
+    ],
+)
+def test_role_grants(actions, action, granted):
+    assert Role("r", actions).grants(action) is granted
+
+
+def test_check_access_with_an_action():
+    lic = License.from_template(
+        "internal-ml", licensee="Team", purposes=["ml-development"],
+        roles=[Role("modeller", ("train-model",)), Role("sharer", ("read", "distribute"))])
+    at = lic.valid_from + dt.timedelta(days=1)
+    lic.check_access(purpose="ml-development", role="modeller", at=at, action="train-model")
+    lic.check_access(purpose="ml-development", role="sharer", at=at, action="share")
+    with pytest.raises(AccessDeniedError, match="export action") as info:
+        lic.check_access(purpose="ml-development", role="modeller", at=at, action="distribute")
+    assert info.value.reason == "action"
+    with pytest.raises(ParameterError, match="not an action on the data"):
+        lic.check_access(purpose="ml-development", role="modeller", at=at, action="fly")
+
+
+def test_export_actions_are_role_actions_in_the_schema_and_odrl():
+    lic = License.from_template(
+        "internal-ml", licensee="Team", purposes=["ml-development"],
+        roles=[Role("publisher", ("use", "publish", "distribute"))])
+    assert License.from_json(lic.to_json()) == lic
+    assert {p["action"] if isinstance(p["action"], str) else p["action"]["@id"]
+            for p in lic.to_odrl()["permission"]} == {"use", "alp:publish", "distribute"}
+    with pytest.raises(LicenseError):
+        License.from_template("internal-ml", licensee="Team", purposes=["ml-development"],
+                              roles=[Role("x", ("share",))])  # an alias, not a role action
