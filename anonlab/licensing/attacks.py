@@ -467,12 +467,12 @@ class ResidualIdentifiers(ComplianceCheck):
             return self.result(True, f"Nothing to scan: {why}.", columns=text)
         result = residual_scan(context.original, context.frame, rows, text_columns=text,
                                identifier_columns=identifiers)
-        prose = [c for c in text if self._free_text(context, c)]
+        texts = {c: v for c in text
+                 if (v := _as_text_column(context.frame.get_column(c))) is not None}
+        prose = [c for c, values in texts.items() if self._free_text(context, c, values)]
         leftovers: dict[str, dict[str, Any]] = {}
         for c in prose:
-            values = _as_text_column(context.frame.get_column(c))
-            if values is None:
-                continue
+            values = texts[c]
             holding, kinds = kind_scan(values)
             if holding:
                 leftovers[c] = {"values": holding, "sampled": min(values.drop_nulls().len(),
@@ -503,16 +503,13 @@ class ResidualIdentifiers(ComplianceCheck):
             free_text=prose, **_figures(result))
 
     @staticmethod
-    def _free_text(context: CheckContext, column: str) -> bool:
+    def _free_text(context: CheckContext, column: str, values: pl.Series) -> bool:
         """A column the recipe scrubbed, the profile flagged, or written as prose."""
         if any(s.transform.op == "scrub" for s in context.steps_for(column)):
             return True
         before = context.before(column)
         if before is not None and before.kind is Kind.FREE_TEXT_WITH_IDENTIFIERS:
             return True
-        values = _as_text_column(context.frame.get_column(column))
-        if values is None:
-            return False
         sample = values.drop_nulls().head(2_000)
         words = sample.str.count_matches(r"\S+").median() if len(sample) else 0
         return isinstance(words, int | float) and words >= _PROSE_WORDS

@@ -38,12 +38,18 @@ for _city in sorted(CITIES, key=len, reverse=True):
 _DIGIT = re.compile(r"\d")
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z]*\.?")
 # a pattern can only match where these are (a cheap test before each regex runs)
-_NEEDS: dict[str, tuple[Callable[[str], bool], ...]] = {
-    "email": (lambda t: "@" in t,),
-    "url": (lambda t: "." in t,),
-    "ip": (lambda t: t.count(".") >= 3, lambda t: t.count(":") >= 2),
-    "date": (lambda t: _DIGIT.search(t) is not None,
-             lambda t: _DIGIT.search(t) is not None and MONTHISH.search(t) is not None),
+_NEEDS: dict[str, tuple[Callable[[str, bool], bool], ...]] = {
+    # (text, whether it holds a digit) -> whether each of the kind's patterns can match
+    "email": (lambda t, d: "@" in t,),
+    "url": (lambda t, d: "." in t,),
+    "ip": (lambda t, d: t.count(".") >= 3, lambda t, d: t.count(":") >= 2),
+    "date": (lambda t, d: d, lambda t, d: d and MONTHISH.search(t) is not None),
+    "age": (lambda t, d: True,),  # "ninety-three years old"
+    "ssn": (lambda t, d: d,),
+    "phone": (lambda t, d: d,),
+    "address": (lambda t, d: d,),
+    "zip": (lambda t, d: d,),
+    "mrn": (lambda t, d: d,),
 }
 
 
@@ -62,11 +68,9 @@ def _pattern_spans(text: str, kinds: frozenset[str]) -> list[tuple[int, int, str
     for kind, patterns in PATTERNS.items():
         if kind not in kinds:
             continue
-        needs = _NEEDS.get(kind, ())
-        for k, pattern in enumerate(patterns):
-            if (needs and not needs[k](text)) or (not needs and kind != "age" and not digits):
-                continue  # the pattern cannot match: skip the regex
-            out.extend(_matches(text, pattern, kind))
+        for can_match, pattern in zip(_NEEDS[kind], patterns, strict=True):
+            if can_match(text, digits):  # else the regex cannot match: skip it
+                out.extend(_matches(text, pattern, kind))
     return out
 
 
