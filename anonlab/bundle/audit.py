@@ -47,6 +47,7 @@ time to time: a later log must extend it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import errno
@@ -75,12 +76,17 @@ __all__ = [
     "OPTIONAL_FIELDS",
     "OUTCOMES",
     "REPAIR",
+    "SIGNATURE_DOMAIN",
     "AuditLog",
     "AuditVerification",
+    "check_chain",
+    "entry_hash",
+    "seal",
+    "signature_problem",
 ]
 
-ACTIONS = ("open", "verify", "export")
-OUTCOMES = ("allowed", "refused", "failed")
+ACTIONS = ("open", "verify", "export", "purge")
+OUTCOMES = ("allowed", "refused", "failed", "deleted")
 REPAIR = ("repair", "repaired")
 """The action and outcome of the entry an append writes after removing a torn last line (never
 written by callers)."""
@@ -89,11 +95,29 @@ MAX_TORN_BYTES = 1 << 16
 hundred bytes) and is left alone: the log is refused as damaged."""
 FIELDS = ("action", "bundle", "hash", "license_id", "outcome", "prev", "purpose", "reason",
           "role", "seq", "time", "user")
-OPTIONAL_FIELDS = ("clock", "declared_action")
-"""Fields an entry may also have (written by ``anonlab.open`` since issue 14): ``declared_action``,
-the action on the data the caller declared (``read``, ``train-model``, ...), and ``clock``,
-``"test"`` when the entry was made under the test clock (:mod:`anonlab.bundle.clock`). Logs
-without them stay valid."""
+OPTIONAL_FIELDS = ("certificate", "certified_by", "clock", "declared_action", "identity",
+                   "identity_key", "signature", "status_serial")
+"""Fields an entry may also have (written since issue 14; logs without them stay valid):
+
+``declared_action``
+    the action on the data an open declared (``read``, ``train-model``, ...);
+``clock``
+    ``"test"`` when the entry was made under the test clock (:mod:`anonlab.bundle.clock`);
+``identity``
+    the fingerprint of the identity key the entry was made with, or ``"unauthenticated"``;
+``identity_key``, ``signature``
+    that key (base64 of its raw bytes) and its Ed25519 signature of
+    ``b"anonlab-audit-entry-v1\n"`` and the entry's ``hash``;
+``certified_by``
+    the organisation key that certified the identity (:mod:`anonlab.bundle.identity`);
+``status_serial``
+    the serial of the licensor's status list the open checked (:mod:`anonlab.bundle.status`);
+``certificate``
+    the deletion certificate of a ``purge`` entry: the license, the files deleted with their
+    SHA-256 and size."""
+SIGNATURE_DOMAIN = b"anonlab-audit-entry-v1\n"
+"""What an entry's signature covers before its hash (so it is never a signature of anything
+else)."""
 MAX_TEXT = 200
 """Longest user, role, purpose or reason accepted (characters)."""
 
@@ -134,9 +158,83 @@ def _has_fields(entry: Any) -> bool:
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
-    """The SHA-256 of an entry's canonical JSON without its ``hash`` field."""
-    body = {k: v for k, v in entry.items() if k != "hash"}
+    """The SHA-256 of an entry's canonical JSON without its ``hash`` and ``signature``."""
+    body = {k: v for k, v in entry.items() if k not in ("hash", "signature")}
     return sha256_hex(canonical_bytes(body, what="an audit entry"))
+
+
+def signature_problem(entry: dict[str, Any]) -> str | None:
+    """Why an entry's identity fields do not hold (None when they do, or it has none): a
+    signature must come with the key it names and verify over the entry's hash; an entry that
+    names an identity key must be signed by it."""
+    from anonlab.bundle.signing import PublicKey, b64decode_strict
+
+    ident = entry.get("identity")
+    signed = "signature" in entry or "identity_key" in entry
+    if not signed:
+        if ident not in (None, "unauthenticated") or "certified_by" in entry:
+            return "it names an identity but is not signed by it"
+        return None
+    try:
+        key = PublicKey(b64decode_strict(entry["identity_key"]))
+        signature = b64decode_strict(entry["signature"])
+    except (KeyError, TypeError, ValueError, ParameterError):
+        return "its identity key or signature is missing or malformed"
+    if ident != key.fingerprint:
+        return "its identity is not the fingerprint of its identity key"
+    if not key.verify(signature, SIGNATURE_DOMAIN + str(entry["hash"]).encode("ascii")):
+        return f"its signature is not {key.fingerprint}'s (the entry was forged or altered)"
+    return None
+
+
+def check_chain(lines: list[bytes], genesis: str | None) -> tuple[int | None, str, str | None]:
+    """Check a log's lines (canonical JSON entries, without line ends) as a chain from
+    ``genesis``: ``(first broken line or None, why, head hash)``.
+
+    Each line must be a canonical JSON entry with exactly the known fields; its ``hash`` must
+    match its content; its ``seq`` must be its line number; its ``prev`` the previous line's
+    hash (the first line's, ``genesis`` when known); a signed entry's signature must be its
+    identity key's (:func:`signature_problem`).
+    """
+    prev = genesis
+    for i, line in enumerate(lines, 1):
+        try:
+            entry = load_json(line)
+        except ValueError:
+            return i, "not a JSON entry", None
+        if not _has_fields(entry):
+            return i, "its fields are not those of an entry", None
+        try:
+            canonical = canonical_bytes(entry, what="an audit entry")
+            own = entry_hash(entry)
+        except BundleError:
+            return i, "holds a value canonical JSON refuses", None
+        if canonical != line:
+            return i, "not in canonical form (it was edited)", None
+        if own != entry["hash"]:
+            return i, "its hash does not match its content (the entry was edited)", None
+        if entry["seq"] != i:
+            return i, (f"its sequence number is {entry['seq']!r}, expected {i} (an entry was "
+                       "removed, inserted or moved)"), None
+        if prev is not None and entry["prev"] != prev:
+            where = ("the license's hash: the log does not start at its first entry, or "
+                     "belongs to another license") if i == 1 else (
+                f"line {i - 1}'s hash (an entry was removed, inserted or moved)")
+            return i, f"its prev is not {where}", None
+        problem = signature_problem(entry)
+        if problem is not None:
+            return i, problem, None
+        prev = entry["hash"]
+    return None, "", prev if lines else None
+
+
+def seal(entry: dict[str, Any], signer: Any = None) -> dict[str, Any]:
+    """Set ``entry``'s ``hash`` and, with an identity (``signer``), its ``signature``."""
+    entry["hash"] = entry_hash(entry)
+    if signer is not None:
+        entry["signature"] = base64.b64encode(
+            signer.sign(SIGNATURE_DOMAIN + entry["hash"].encode("ascii"))).decode("ascii")
+    return entry
 
 
 @dataclass(frozen=True)
@@ -265,11 +363,16 @@ class AuditLog:
         bundle: str | None = None,
         declared_action: str | None = None,
         test_clock: bool = False,
+        identity: Any = None,
+        status_serial: int | None = None,
+        certificate: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Append one entry and return it (with its ``seq``, ``prev`` and ``hash``).
 
-        ``declared_action`` (the action on the data an open declared) and ``test_clock`` (the
-        entry is made under the test clock: ``"clock": "test"``) add the
+        ``declared_action`` (the action on the data an open declared), ``test_clock`` (the
+        entry is made under the test clock: ``"clock": "test"``), ``identity`` (an
+        :class:`~anonlab.bundle.identity.Identity`: the entry names its key and is signed by
+        it; or ``"unauthenticated"``), ``status_serial`` and ``certificate`` add the
         :data:`OPTIONAL_FIELDS`; left out, the entry has exactly :data:`FIELDS`.
 
         Raises
@@ -288,6 +391,7 @@ class AuditLog:
             raise ParameterError(
                 f"Unknown audit outcome {outcome!r}; one of {', '.join(OUTCOMES)}.")
         fields = {
+            "action": action, "outcome": outcome,
             "user": _check_text(user, "user", required=True),
             "role": _check_text(role, "role", required=False),
             "purpose": _check_text(purpose, "purpose", required=False),
@@ -300,6 +404,27 @@ class AuditLog:
                                                     required=True)
         if test_clock:
             fields["clock"] = "test"
+        signer = None
+        if identity == "unauthenticated":
+            fields["identity"] = "unauthenticated"
+        elif identity is not None:
+            signer = identity
+            fields["identity"] = identity.fingerprint
+            fields["identity_key"] = identity.public_key.base64
+            if identity.certificate is not None:
+                fields["certified_by"] = identity.certificate.issuer_key.fingerprint
+        if status_serial is not None:
+            if not isinstance(status_serial, int) or isinstance(status_serial, bool):
+                raise ParameterError("status_serial must be an int.")
+            fields["status_serial"] = status_serial
+        if certificate is not None:
+            canonical_bytes(certificate, what="a deletion certificate")
+            fields["certificate"] = certificate
+        return self._append_entry(fields, signer)
+
+    def _append_entry(self, fields: dict[str, Any], signer: Any) -> dict[str, Any]:
+        """Write the entry (``fields`` and the time, seq, prev, hash and signature) under the
+        log's lock; the storage step a store other than a JSON lines file replaces."""
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self._path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -316,10 +441,8 @@ class AuditLog:
                 prev = self._repair(fd, torn, user=fields["user"] or "unknown", seq=seq,
                                     prev=prev)
                 seq += 1
-            entry = self._record(fd, {
-                "time": _utc_stamp(), "action": action, "outcome": outcome, **fields,
-                "seq": seq, "prev": prev,
-            })
+            entry = self._record(fd, {"time": _utc_stamp(), **fields, "seq": seq,
+                                      "prev": prev}, signer)
         except OSError as exc:
             raise BundleError(
                 f"Cannot write the audit log {str(self._path)!r}: {exc.strerror}."
@@ -328,10 +451,10 @@ class AuditLog:
             os.close(fd)  # closing releases the lock
         return entry
 
-    def _record(self, fd: int, entry: dict[str, Any]) -> dict[str, Any]:
-        """Hash ``entry``, write it as one whole line and fsync; on any failure cut the file
-        back to where it was, so that it never ends with part of a record."""
-        entry["hash"] = entry_hash(entry)
+    def _record(self, fd: int, entry: dict[str, Any], signer: Any = None) -> dict[str, Any]:
+        """Hash (and sign) ``entry``, write it as one whole line and fsync; on any failure cut
+        the file back to where it was, so that it never ends with part of a record."""
+        seal(entry, signer)
         line = canonical_bytes(entry, what="an audit entry") + b"\n"
         start = os.fstat(fd).st_size
         try:
@@ -431,6 +554,12 @@ class AuditLog:
             raise BundleError(
                 f"Cannot read the audit log {str(self._path)!r}: {exc.strerror}.") from None
 
+    def _lines(self) -> list[bytes]:
+        """The log's records, one canonical JSON line each (without line ends), in order; what a
+        store other than a JSON lines file replaces, with :meth:`_append_entry` and
+        :meth:`verify`."""
+        return self._read().splitlines()
+
     def entries(self) -> list[dict[str, Any]]:
         """The entries as dicts, in file order (unverified: see :meth:`verify`).
 
@@ -440,7 +569,7 @@ class AuditLog:
             A line is not a JSON object.
         """
         out = []
-        for i, line in enumerate(self._read().splitlines(), 1):
+        for i, line in enumerate(self._lines(), 1):
             try:
                 entry = load_json(line)
             except ValueError:
@@ -454,7 +583,7 @@ class AuditLog:
         return iter(self.entries())
 
     def __len__(self) -> int:
-        return len(self._read().splitlines())
+        return len(self._lines())
 
     def latest_time(self) -> dt.datetime | None:
         """The latest ``time`` of the log's entries (None when empty or none is readable).
@@ -464,7 +593,7 @@ class AuditLog:
         Unverified, like :meth:`entries`; an unreadable line is skipped.
         """
         latest: dt.datetime | None = None
-        for line in self._read().splitlines():
+        for line in self._lines():
             try:
                 entry = load_json(line)
                 when = dt.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -474,6 +603,19 @@ class AuditLog:
             if latest is None or when > latest:
                 latest = when
         return latest
+
+    def latest_status_serial(self) -> int | None:
+        """The highest ``status_serial`` of the log's entries (None when none has one): a status
+        list older than this one was put back (unverified, like :meth:`latest_time`)."""
+        serials = []
+        for line in self._lines():
+            try:
+                value = load_json(line).get("status_serial")
+            except (ValueError, AttributeError, BundleError):
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                serials.append(value)
+        return max(serials, default=None)
 
     def head(self) -> tuple[int, str] | None:
         """``(seq, hash)`` of the last entry of an intact log (None when empty).
@@ -502,34 +644,13 @@ class AuditLog:
             lines.pop()
         elif raw:
             return self._broken(len(lines), len(lines), "the last line is incomplete (no line end)")
-        prev = self._genesis
-        for i, line in enumerate(lines, 1):
-            try:
-                entry = load_json(line)
-            except ValueError:
-                return self._broken(len(lines), i, "not a JSON entry")
-            if not _has_fields(entry):
-                return self._broken(len(lines), i, "its fields are not those of an entry")
-            try:
-                canonical = canonical_bytes(entry, what="an audit entry")
-                own = entry_hash(entry)
-            except BundleError:
-                return self._broken(len(lines), i, "holds a value canonical JSON refuses")
-            if canonical != line:
-                return self._broken(len(lines), i, "not in canonical form (it was edited)")
-            if own != entry["hash"]:
-                return self._broken(len(lines), i, "its hash does not match its content "
-                                    "(the entry was edited)")
-            if entry["seq"] != i:
-                return self._broken(len(lines), i, f"its sequence number is {entry['seq']!r}, "
-                                    f"expected {i} (an entry was removed, inserted or moved)")
-            if prev is not None and entry["prev"] != prev:
-                where = ("the license's hash: the log does not start at its first entry, or "
-                         "belongs to another license") if i == 1 else (
-                    f"line {i - 1}'s hash (an entry was removed, inserted or moved)")
-                return self._broken(len(lines), i, f"its prev is not {where}")
-            prev = entry["hash"]
-        return AuditVerification(self._path, True, len(lines), prev if lines else None,
+        return self._verification(lines)
+
+    def _verification(self, lines: list[bytes]) -> AuditVerification:
+        line, reason, head = check_chain(lines, self._genesis)
+        if line is not None:
+            return self._broken(len(lines), line, reason)
+        return AuditVerification(self._path, True, len(lines), head,
                                  genesis_checked=self._genesis is not None and bool(lines))
 
     def _broken(self, entries: int, line: int, reason: str) -> AuditVerification:
