@@ -13,7 +13,12 @@ and keep a hash-chained audit log of every access.
 * :class:`Keyring` holds the licensors' public keys a recipient trusts
   (:mod:`anonlab.bundle.trust`): ``open`` refuses a signer that is neither given nor in it,
   unless ``accept_untrusted=True``;
-* :class:`AuditLog` is the append-only, hash-chained access log;
+* :class:`AuditLog` is the append-only, hash-chained access log, each record signed by the
+  opener's identity key (:func:`new_identity`, :func:`certify`; :mod:`anonlab.bundle.identity`);
+* :func:`usage_report` signs the log's state for the licensor, and :func:`verify_usage_report`
+  checks it against earlier reports (:mod:`anonlab.bundle.usage`), so a log rewritten,
+  truncated or reordered after a report is detected;
+* :func:`purge` deletes a bundle and records a signed deletion certificate;
 * :func:`generate_keypair`, :func:`load_private_key`, :func:`load_public_key` and
   :func:`fingerprint` handle the Ed25519 keys.
 
@@ -24,6 +29,8 @@ from anonlab.bundle.access import Access, last_access, open_bundle
 from anonlab.bundle.audit import AuditLog, AuditVerification
 from anonlab.bundle.export import export, make_release
 from anonlab.bundle.folder import Bundle
+from anonlab.bundle.identity import Certificate, Identity, certify, load_identity, new_identity
+from anonlab.bundle.purge import purge
 from anonlab.bundle.signing import (
     PublicKey,
     SigningKey,
@@ -33,6 +40,7 @@ from anonlab.bundle.signing import (
     load_public_key,
 )
 from anonlab.bundle.trust import Keyring, TrustedKey, UntrustedSignatureWarning
+from anonlab.bundle.usage import UsageHistory, UsageReport, usage_report, verify_usage_report
 from anonlab.bundle.verify import VerificationResult, verify
 
 # The public name is anonlab.open; it shadows the builtin inside this namespace only.
@@ -43,20 +51,30 @@ __all__ = [
     "AuditLog",
     "AuditVerification",
     "Bundle",
+    "Certificate",
+    "Identity",
     "Keyring",
     "PublicKey",
     "SigningKey",
     "TrustedKey",
     "UntrustedSignatureWarning",
+    "UsageHistory",
+    "UsageReport",
     "VerificationResult",
+    "certify",
     "export",
     "fingerprint",
     "generate_keypair",
     "last_access",
+    "load_identity",
     "load_private_key",
     "load_public_key",
     "make_release",
+    "new_identity",
     "open",
     "open_bundle",
+    "purge",
+    "usage_report",
     "verify",
+    "verify_usage_report",
 ]

@@ -47,14 +47,15 @@ import polars as pl
 from anonlab.bundle import clock
 from anonlab.bundle._fail import verification_error
 from anonlab.bundle.audit import AuditLog, _check_text
+from anonlab.bundle.identity import Identity, accept, load_identity
 from anonlab.bundle.layout import DATA_PARQUET, LICENSE_JSON
 from anonlab.bundle.trust import Keyring, UntrustedSignatureWarning
 from anonlab.bundle.verify import VerificationResult, _failure_reason, check_bundle
 from anonlab.errors import AccessDeniedError, BundleError, ParameterError, VerificationError
 from anonlab.licensing.model import DEFAULT_ACTION, resolve_action
 
-__all__ = ["ACCESS_METADATA_KEY", "BACKENDS", "Access", "last_access", "open_bundle",
-           "open_verified"]
+__all__ = ["ACCESS_METADATA_KEY", "BACKENDS", "CERTIFICATE_ENV", "IDENTITY_ENV", "Access",
+           "last_access", "open_bundle", "open_verified"]
 
 BACKENDS = ("polars", "pandas", "pyarrow")
 
@@ -87,6 +88,14 @@ class Access:
         Whether the test clock was on.
     audit_seq : int
         The ``seq`` of the audit entry recording it.
+    identity : str
+        The fingerprint of the identity key the access was made with, or
+        ``"unauthenticated"``.
+    certified_by : str or None
+        The organisation key that certified the identity, when it was accepted through a
+        certificate.
+    valid_until : str
+        Until when the license is in force.
     """
 
     license_id: str
@@ -99,6 +108,9 @@ class Access:
     checked_at: str
     test_clock: bool
     audit_seq: int
+    identity: str = "unauthenticated"
+    certified_by: str | None = None
+    valid_until: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -148,12 +160,20 @@ def _frame(data: pl.DataFrame, backend: str, access: Access) -> Any:
     return data
 
 
+IDENTITY_ENV = "ANONLAB_IDENTITY"
+"""The environment variable naming your identity key (a path, ``file:PATH`` or ``env:NAME``),
+used by ``open`` when no ``identity=`` is given."""
+CERTIFICATE_ENV = "ANONLAB_IDENTITY_CERTIFICATE"
+"""The environment variable naming the certificate of that key (a path), when an organisation
+certified it."""
+
+
 def open_bundle(
     path: str | os.PathLike[str],
     *,
     purpose: str,
     role: str,
-    user: str,
+    user: str | None = None,
     public_key: Any = None,
     backend: str = "polars",
     audit_log: str | os.PathLike[str] | AuditLog | None = None,
@@ -162,9 +182,11 @@ def open_bundle(
     keyring: Keyring | str | os.PathLike[str] | None = None,
     action: str = DEFAULT_ACTION,
     test_clock: bool = False,
+    identity: Any = None,
+    certificate: Any = None,
 ) -> Any:
-    """Verify a bundle, check its signer and the use against its license, log it, and return
-    the data.
+    """Verify a bundle, check its signer, the opener's identity and the use against its
+    license, log it, and return the data.
 
     Parameters
     ----------
@@ -175,14 +197,18 @@ def open_bundle(
         purposes than the license's are allowed, see :mod:`anonlab.licensing.purposes`).
     role : str
         The role the user acts in (one of the license's roles, e.g. ``"analyst"``).
-    user : str
+    user : str, optional
         Who opens it (recorded in the audit log; at most 200 characters, no control characters).
+        With an identity whose key or certificate names the user, that name is logged and
+        ``user`` must be it or left out; without an identity, ``user`` is required.
     public_key : path, "file:PATH", "env:NAME" or PublicKey, optional
         The licensor's public key. Without it the signer must be in ``keyring``.
     backend : {"polars", "pandas", "pyarrow"}, default "polars"
         The kind of frame to return.
     audit_log : path or AuditLog, optional
-        Where to log (default ``<bundle>.audit.jsonl`` beside the folder; never inside it).
+        Where to log (default ``<bundle>.audit.jsonl`` beside the folder; never inside it). A
+        path ending ``.sqlite`` / ``.sqlite3`` / ``.db`` is an SQLite store
+        (:mod:`anonlab.bundle.audit_sqlite`).
     now : datetime, optional
         Check the license as of this time (tz-aware) instead of the system clock's; only a later
         time is accepted (a stricter check: will it still open then?), noted in the log as
@@ -207,6 +233,13 @@ def open_bundle(
         Let ``now`` be any time, also earlier than the system clock (so does
         ``ANONLAB_TEST_CLOCK=1``), for tests that replay a license's life. Every entry made
         under it is marked ``"clock": "test"`` and an allowed one's reason says ``test_clock``.
+    identity : path, "file:PATH", "env:NAME", SigningKey or Identity, optional
+        Your identity key (``anonlab identity new``; default ``$ANONLAB_IDENTITY``). Every
+        record of the access is signed with it. Required when the license names licensee keys
+        (:mod:`anonlab.bundle.identity`); without one the record says ``unauthenticated``.
+    certificate : path or Certificate, optional
+        The certificate of your key by a licensee organisation key the license names (default
+        ``$ANONLAB_IDENTITY_CERTIFICATE``).
 
     Returns
     -------
@@ -218,10 +251,11 @@ def open_bundle(
     ------
     AccessDeniedError
         The license does not allow this use (``reason``: ``expired``, ``not_yet_valid``,
-        ``purpose``, ``role``, ``action``, ``prohibited``), or the clock cannot be trusted
-        (``clock_rollback``: the system clock is behind the latest audit record;
-        ``clock_backdated``: ``now`` is earlier than the system clock); logged as ``refused``
-        first.
+        ``purpose``, ``role``, ``action``, ``prohibited``; ``retention``: the deletion date has
+        passed; ``unauthenticated`` / ``identity``: no key, or a key the license does not
+        accept), or the clock cannot be trusted (``clock_rollback``: the system clock is
+        behind the latest audit record; ``clock_backdated``: ``now`` is earlier than the
+        system clock); logged as ``refused`` first.
     VerificationError
         The bundle is not as signed, or (``reason="untrusted"``) its signer is not trusted and
         ``accept_untrusted`` is False; logged as ``failed`` first (except when ``path`` is not a
@@ -229,18 +263,20 @@ def open_bundle(
     BundleError
         The audit log cannot be written (no data is returned unlogged), or the keyring cannot be
         read.
+    SecretKeyError
+        The identity key cannot be loaded (nothing is logged: there is no one to sign it).
 
     Examples
     --------
-    >>> df = anonlab.open("release-2026", purpose="statistics", role="analyst", user="ada",
-    ...                   public_key="keys/licensor.pub")        # or: anonlab trust add ...
+    >>> df = anonlab.open("release-2026", purpose="statistics", role="analyst",
+    ...                   identity="keys/ada.key", public_key="keys/licensor.pub")
     >>> model_input = anonlab.open("release-2026", purpose="statistics", role="modeller",
     ...                            user="ada", action="train-model")
     """
     frame, result = open_verified(
         path, purpose=purpose, role=role, user=user, public_key=public_key, backend=backend,
         audit_log=audit_log, now=now, accept_untrusted=accept_untrusted, keyring=keyring,
-        action=action, test_clock=test_clock)
+        action=action, test_clock=test_clock, identity=identity, certificate=certificate)
     if not result.signature_trusted:
         warnings.warn(UntrustedSignatureWarning(
             f"Opened {Path(path).name!r} although its signer {result.key_fingerprint} is not a "
@@ -249,12 +285,25 @@ def open_bundle(
     return frame
 
 
+def _load_identity(identity: Any, certificate: Any) -> Identity | None:
+    if identity is None:
+        identity = os.environ.get(IDENTITY_ENV) or None
+        if certificate is None:
+            certificate = os.environ.get(CERTIFICATE_ENV) or None
+    if identity is None:
+        if certificate is not None:
+            raise ParameterError("A certificate was given without the identity key it "
+                                 "certifies (identity=, $ANONLAB_IDENTITY).")
+        return None
+    return load_identity(identity, certificate)
+
+
 def open_verified(
     path: str | os.PathLike[str],
     *,
     purpose: str,
     role: str,
-    user: str,
+    user: str | None = None,
     public_key: Any = None,
     backend: str = "polars",
     audit_log: str | os.PathLike[str] | AuditLog | None = None,
@@ -263,6 +312,8 @@ def open_verified(
     keyring: Keyring | str | os.PathLike[str] | None = None,
     action: str = DEFAULT_ACTION,
     test_clock: bool = False,
+    identity: Any = None,
+    certificate: Any = None,
 ) -> tuple[Any, VerificationResult]:
     """:func:`open_bundle` without the warning, returning the data and the verification (whose
     ``license`` is the one the access was checked against), for the command line."""
@@ -272,20 +323,27 @@ def open_verified(
         raise ParameterError(
             f"The 'backend' parameter of open must be one of {', '.join(BACKENDS)}. "
             f"Got {backend!r}.")
-    _check_text(user, "user", required=True)
+    if user is not None:
+        _check_text(user, "user", required=True)
     _check_text(role, "role", required=True)
     _check_text(purpose, "purpose", required=True)
     if now is not None and (not isinstance(now, dt.datetime) or now.utcoffset() is None):
         raise ParameterError("The 'now' parameter of open must be a tz-aware datetime.")
     declared = resolve_action(action)
     test = clock.is_test_clock(test_clock)
+    ident = _load_identity(identity, certificate)
+    if ident is None and user is None:
+        raise ParameterError("open needs user= (who opens the data) when no identity key is "
+                             "given (identity=, $ANONLAB_IDENTITY).")
     _LAST_ACCESS.set(None)
     folder = Path(path)
     where = audit_log.path if isinstance(audit_log, AuditLog) else audit_log
     log = AuditLog.for_bundle(folder, where)
-    common: dict[str, Any] = {"user": user, "role": role, "purpose": purpose,
+    common: dict[str, Any] = {"user": user or (ident.fingerprint if ident else ""),
+                              "role": role, "purpose": purpose,
                               "bundle": folder.name, "declared_action": declared,
-                              "test_clock": test}
+                              "test_clock": test,
+                              "identity": ident if ident is not None else "unauthenticated"}
     try:
         result, kept = check_bundle(folder, public_key, keep=(DATA_PARQUET, LICENSE_JSON),
                                     keyring=keyring)
@@ -301,6 +359,11 @@ def open_verified(
         clock.check_rollback(log.latest_time(), reading.system)
         if reading.backdated and not test and now is not None:
             raise clock.refuse_backdated(reading, now)
+        accepted = accept(license_, ident, at=reading.system, user=user)
+        if accepted is not None and accepted.name is not None:
+            common["user"] = accepted.name
+        if license_.retention.delete_by > license_.valid_until:  # else "expired" says it
+            _check_retention(license_, license_.retention.delete_by, reading.at)
         license_.check_access(purpose=purpose, role=role, at=reading.at, action=declared)
     except AccessDeniedError as exc:
         log.append(action="open", outcome="refused", reason=exc.reason,
@@ -317,11 +380,24 @@ def open_verified(
     entry = log.append(action="open", outcome="allowed", license_id=license_.id,
                        reason="; ".join(notes) or None, **common)
     access = Access(license_id=license_.id, action=declared, purpose=purpose, role=role,
-                    user=user, bundle=folder.name, time=str(entry["time"]),
-                    checked_at=checked_at, test_clock=test, audit_seq=int(entry["seq"]))
+                    user=str(entry["user"]), bundle=folder.name, time=str(entry["time"]),
+                    checked_at=checked_at, test_clock=test, audit_seq=int(entry["seq"]),
+                    identity=str(entry.get("identity", "unauthenticated")),
+                    certified_by=None if ident is None or ident.certificate is None
+                    else ident.certificate.issuer_key.fingerprint,
+                    valid_until=_stamp(license_.valid_until))
     frame = _frame(data, backend, access)
     _LAST_ACCESS.set(access)
     return frame, result
+
+
+def _check_retention(license_: Any, delete_by: dt.datetime, at: dt.datetime) -> None:
+    if at > delete_by:
+        raise AccessDeniedError(
+            f"License {license_.id} required the data to be deleted by {_stamp(delete_by)} "
+            f"({license_.retention.method}); it is {_stamp(at)}. Delete it now with `anonlab "
+            "purge BUNDLE` (it records a signed deletion certificate in the audit log).",
+            reason="retention")
 
 
 def _stamp(when: dt.datetime) -> str:

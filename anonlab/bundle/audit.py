@@ -95,8 +95,8 @@ MAX_TORN_BYTES = 1 << 16
 hundred bytes) and is left alone: the log is refused as damaged."""
 FIELDS = ("action", "bundle", "hash", "license_id", "outcome", "prev", "purpose", "reason",
           "role", "seq", "time", "user")
-OPTIONAL_FIELDS = ("certificate", "certified_by", "clock", "declared_action", "identity",
-                   "identity_key", "signature", "status_serial")
+OPTIONAL_FIELDS = ("clock", "declared_action", "deletion", "identity", "identity_certificate",
+                   "identity_key", "signature")
 """Fields an entry may also have (written since issue 14; logs without them stay valid):
 
 ``declared_action``
@@ -108,11 +108,10 @@ OPTIONAL_FIELDS = ("certificate", "certified_by", "clock", "declared_action", "i
 ``identity_key``, ``signature``
     that key (base64 of its raw bytes) and its Ed25519 signature of
     ``b"anonlab-audit-entry-v1\n"`` and the entry's ``hash``;
-``certified_by``
-    the organisation key that certified the identity (:mod:`anonlab.bundle.identity`);
-``status_serial``
-    the serial of the licensor's status list the open checked (:mod:`anonlab.bundle.status`);
-``certificate``
+``identity_certificate``
+    the certificate by which a licensee organisation key vouched for the identity
+    (:mod:`anonlab.bundle.identity`), whole, so that the licensor can check it;
+``deletion``
     the deletion certificate of a ``purge`` entry: the license, the files deleted with their
     SHA-256 and size."""
 SIGNATURE_DOMAIN = b"anonlab-audit-entry-v1\n"
@@ -172,7 +171,7 @@ def signature_problem(entry: dict[str, Any]) -> str | None:
     ident = entry.get("identity")
     signed = "signature" in entry or "identity_key" in entry
     if not signed:
-        if ident not in (None, "unauthenticated") or "certified_by" in entry:
+        if ident not in (None, "unauthenticated") or "identity_certificate" in entry:
             return "it names an identity but is not signed by it"
         return None
     try:
@@ -184,6 +183,15 @@ def signature_problem(entry: dict[str, Any]) -> str | None:
         return "its identity is not the fingerprint of its identity key"
     if not key.verify(signature, SIGNATURE_DOMAIN + str(entry["hash"]).encode("ascii")):
         return f"its signature is not {key.fingerprint}'s (the entry was forged or altered)"
+    if "identity_certificate" in entry:
+        from anonlab.bundle.identity import Certificate
+
+        try:
+            cert = Certificate.from_dict(entry["identity_certificate"])
+        except BundleError as exc:
+            return f"its identity certificate does not hold ({exc})"
+        if cert.subject_key != key:
+            return "its identity certificate is for another key"
     return None
 
 
@@ -364,15 +372,14 @@ class AuditLog:
         declared_action: str | None = None,
         test_clock: bool = False,
         identity: Any = None,
-        status_serial: int | None = None,
-        certificate: dict[str, Any] | None = None,
+        deletion: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Append one entry and return it (with its ``seq``, ``prev`` and ``hash``).
 
         ``declared_action`` (the action on the data an open declared), ``test_clock`` (the
         entry is made under the test clock: ``"clock": "test"``), ``identity`` (an
         :class:`~anonlab.bundle.identity.Identity`: the entry names its key and is signed by
-        it; or ``"unauthenticated"``), ``status_serial`` and ``certificate`` add the
+        it; or ``"unauthenticated"``) and ``deletion`` add the
         :data:`OPTIONAL_FIELDS`; left out, the entry has exactly :data:`FIELDS`.
 
         Raises
@@ -390,7 +397,7 @@ class AuditLog:
         if outcome not in OUTCOMES:
             raise ParameterError(
                 f"Unknown audit outcome {outcome!r}; one of {', '.join(OUTCOMES)}.")
-        fields = {
+        fields: dict[str, Any] = {
             "action": action, "outcome": outcome,
             "user": _check_text(user, "user", required=True),
             "role": _check_text(role, "role", required=False),
@@ -412,14 +419,10 @@ class AuditLog:
             fields["identity"] = identity.fingerprint
             fields["identity_key"] = identity.public_key.base64
             if identity.certificate is not None:
-                fields["certified_by"] = identity.certificate.issuer_key.fingerprint
-        if status_serial is not None:
-            if not isinstance(status_serial, int) or isinstance(status_serial, bool):
-                raise ParameterError("status_serial must be an int.")
-            fields["status_serial"] = status_serial
-        if certificate is not None:
-            canonical_bytes(certificate, what="a deletion certificate")
-            fields["certificate"] = certificate
+                fields["identity_certificate"] = identity.certificate.to_dict()
+        if deletion is not None:
+            canonical_bytes(deletion, what="a deletion certificate")
+            fields["deletion"] = deletion
         return self._append_entry(fields, signer)
 
     def _append_entry(self, fields: dict[str, Any], signer: Any) -> dict[str, Any]:
@@ -603,19 +606,6 @@ class AuditLog:
             if latest is None or when > latest:
                 latest = when
         return latest
-
-    def latest_status_serial(self) -> int | None:
-        """The highest ``status_serial`` of the log's entries (None when none has one): a status
-        list older than this one was put back (unverified, like :meth:`latest_time`)."""
-        serials = []
-        for line in self._lines():
-            try:
-                value = load_json(line).get("status_serial")
-            except (ValueError, AttributeError, BundleError):
-                continue
-            if isinstance(value, int) and not isinstance(value, bool):
-                serials.append(value)
-        return max(serials, default=None)
 
     def head(self) -> tuple[int, str] | None:
         """``(seq, hash)`` of the last entry of an intact log (None when empty).

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
         terms["purposes"] = args.purpose
     if args.expires:
         terms["expires"] = args.expires
+    keys: list[dict[str, Any]] = []
+    for spec in args.licensee_key or ():
+        ref, _, name = spec.partition("=")
+        keys.append({"key": ref, "kind": "user", **({"name": name} if name else {})})
+    for spec in args.licensee_org_key or ():
+        ref, _, name = spec.partition("=")
+        keys.append({"key": ref, "kind": "organisation", **({"name": name} if name else {})})
+    if keys:
+        terms["licensee_keys"] = keys
     formats = ("parquet", "csv") if args.csv else ("parquet",)
     try:
         bundle = export(original, recipe=recipe, license=args.template, license_terms=terms,
@@ -99,6 +109,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(f"  license {lic.id} ({lic.template}, status {status}) for "
           f"{', '.join(p.name for p in lic.licensees)}, valid until {lic.valid_until:%Y-%m-%d}")
     print(f"  purposes: {', '.join(lic.purposes)}")
+    if lic.requires_identity:
+        print("  opens only with these identity keys: "
+              + ", ".join(f"{k.fingerprint} ({k.kind}{', ' + k.name if k.name else ''})"
+                          for k in lic.licensee_keys))
     for line in evidence_lines(lic):
         print(f"  {line}")
     return 0
@@ -141,10 +155,11 @@ def _license_lines(lic: Any) -> list[str]:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    from anonlab.bundle.access import open_verified
+    from anonlab.bundle.access import IDENTITY_ENV, open_verified
     from anonlab.bundle.export import _user
 
-    user = args.user or _user()
+    identified = bool(args.identity or os.environ.get(IDENTITY_ENV))
+    user = args.user or (None if identified else _user())
     if args.output:
         from anonlab.sinks import output_format
 
@@ -153,7 +168,8 @@ def _cmd_open(args: argparse.Namespace) -> int:
         frame, result = open_verified(
             args.bundle, purpose=args.purpose, role=args.role, user=user,
             public_key=args.public_key, audit_log=args.audit_log,
-            accept_untrusted=args.accept_untrusted, keyring=args.keyring, action=args.action)
+            accept_untrusted=args.accept_untrusted, keyring=args.keyring, action=args.action,
+            identity=args.identity, certificate=args.certificate)
     except AccessDeniedError as exc:
         print(f"REFUSED ({exc.reason}): {exc}", file=sys.stderr)
         return 1
@@ -174,6 +190,15 @@ def _cmd_open(args: argparse.Namespace) -> int:
     for line in _license_lines(result.license):  # the license that was verified and checked
         print(line)
     print(f"  opened for: {args.action} (role {args.role})")
+    from anonlab.bundle.access import last_access
+
+    access = last_access()
+    if access is not None:
+        who = (f"identity {access.identity}" if access.identity != "unauthenticated"
+               else "unauthenticated (no identity key)")
+        print(f"  as {access.user}, {who}; audit record {access.audit_seq}")
+        if access.valid_until:
+            print(f"  license in force until {access.valid_until}")
     return 0
 
 
@@ -282,6 +307,11 @@ def add_parsers(subparsers: Any) -> None:
                    help="permitted purposes (default: the template's)")
     e.add_argument("--expires", help="end of the license: a date, date-time or ISO duration "
                    "such as P6M (default: the template's term)")
+    e.add_argument("--licensee-key", action="append", metavar="PUB[=NAME]",
+                   help="a licensee user's identity key (its .pub file), optionally with the "
+                   "user's name; repeat for several. Then open requires one of them")
+    e.add_argument("--licensee-org-key", action="append", metavar="PUB[=NAME]",
+                   help="a licensee organisation key that certifies its users' keys")
     e.add_argument("--signing-key", required=True, help="the private key (PREFIX.key), "
                    "file:PATH or env:NAME")
     e.add_argument("-o", "--output", required=True, help="the bundle folder to write")
@@ -315,7 +345,13 @@ def add_parsers(subparsers: Any) -> None:
                    help="what you will do with the data, which the role must be granted: read "
                    "(default), aggregate, derive, train-model, ...; distribute (share) and "
                    "publish only when granted by name")
-    o.add_argument("--user", help="who you are, for the audit log (default: login name)")
+    o.add_argument("--user", help="who you are, for the audit log (default: the name your "
+                   "identity key has in the license, else your login name)")
+    o.add_argument("--identity", help="your identity key (PREFIX.key from anonlab identity new; "
+                   "default $ANONLAB_IDENTITY); every record of the access is signed with it")
+    o.add_argument("--certificate", help="the certificate of your key by your organisation "
+                   "(default $ANONLAB_IDENTITY_CERTIFICATE)")
+
     o.add_argument("--public-key", help="the licensor's public key (default: the keyring)")
     o.add_argument("--keyring", help="the trusted keys file (default $ANONLAB_KEYRING or "
                    "~/.config/anonlab/trusted_keys)")
@@ -356,3 +392,7 @@ def add_parsers(subparsers: Any) -> None:
     rm.add_argument("which", help="its fingerprint (ed25519:...) or its name")
     rm.add_argument("--keyring", help=keyring_help)
     rm.set_defaults(func=_cmd_trust)
+
+    from anonlab.bundle.governance_cli import add_parsers as add_governance_parsers
+
+    add_governance_parsers(subparsers)

@@ -144,6 +144,9 @@ def _build_parsers() -> dict[str, MagicArgumentParser]:
                         "gdpr-anonymous, gdpr-pseudonymous-research, ccpa-deidentified, "
                         "internal-ml, vendor-analytics.")
     p.add_argument("--licensee", required=True, help="Who receives the data.")
+    p.add_argument("--licensee-key", action="append", metavar="PUB",
+                   help="A licensee identity key (.pub file) that may open the bundle; repeat "
+                   "for several (required by gdpr-pseudonymous-research).")
     p.add_argument("--licensor", default=None, help="Who grants the license.")
     p.add_argument("--purpose", action="append", default=None,
                    help="A permitted purpose (repeat, or comma-separate); default: the "
@@ -392,6 +395,8 @@ class AnonlabMagics(Magics):
             raise UsageError(f"%anonlab export needs anonlab.bundle, which cannot be imported "
                              f"here ({exc}).") from None
         terms: dict[str, Any] = {"licensee": args.licensee}
+        if args.licensee_key:
+            terms["licensee_keys"] = list(args.licensee_key)
         if args.licensor is not None:
             terms["licensor"] = args.licensor
         if args.purpose:

@@ -56,6 +56,10 @@ def _party(p: Any) -> str:
         parts.append(f"`{p.id}`")
     if p.contact:
         parts.append(f"contact: {_cell(p.contact)}")
+    for key in p.keys:
+        who = f" ({_cell(key.name)})" if key.name else ""
+        kind = "organisation key" if key.kind == "organisation" else "user key"
+        parts.append(f"{kind}{who} `{key.fingerprint}`")
     return ", ".join(parts)
 
 
@@ -110,6 +114,10 @@ def to_markdown(license: License) -> str:
     out += ["", "## Parties", "", f"- Licensor: {_party(lic.licensor)}"]
     out += [f"- Licensee: {_party(p)}" for p in lic.licensees]
     out += [f"- Approved by: {_party(p)}" for p in lic.approvers]
+    if lic.requires_identity:
+        out += ["", "Every access must be made with one of the licensee keys above (or a user key "
+                "certified by an organisation key above) and is signed by it in the audit log; "
+                "an access without one is refused."]
     out += ["", "## The data", ""]
     out += _data_section(lic)
     out += ["", "## De-identification statement", ""]

@@ -19,6 +19,7 @@ Times are timezone-aware UTC, whole seconds, written ISO 8601 with ``Z``.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -39,7 +40,8 @@ from anonlab.licensing.templates import OPEN_LICENCES, Template
 from anonlab.licensing.templates import template as lookup_template
 
 __all__ = ["ACTION_ALIASES", "DATA_ACTIONS", "DEFAULT_ACTION", "EXPORT_ACTIONS", "FORMAT_VERSION",
-           "ROLE_ACTIONS", "License", "Party", "Retention", "Role", "resolve_action"]
+           "KEY_KINDS", "ROLE_ACTIONS", "License", "LicenseeKey", "Party", "Retention", "Role",
+           "resolve_action"]
 
 FORMAT_VERSION = 1
 """The ``license.json`` format this anonlab writes and reads."""
@@ -95,6 +97,109 @@ def _text(value: Any, path: str, *, optional: bool = False) -> str | None:
     return value
 
 
+KEY_KINDS = ("user", "organisation")
+"""What a licensee key is: a ``user``'s own identity key, or an ``organisation`` key that
+certifies its users' keys (:func:`anonlab.bundle.identity.certify`)."""
+
+
+@dataclass(frozen=True)
+class LicenseeKey:
+    """An Ed25519 public key the license accepts as a licensee's identity.
+
+    Parameters
+    ----------
+    public_key : str
+        The base64 of the key's 32 raw bytes (canonical base64).
+    kind : {"user", "organisation"}, default "user"
+        A user's key opens the data itself; an organisation's key certifies user keys (a
+        certificate names the user), which then open it.
+    name : str, optional
+        Who the key belongs to (a user key: the person, logged as the ``user`` of every access
+        made with it; an organisation key: a label).
+
+    The fingerprint (:attr:`fingerprint`) is ``"ed25519:"`` and the hex of the first 16 bytes of
+    the SHA-256 of the raw key, as for signing keys.
+    """
+
+    public_key: str
+    kind: str = "user"
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        from anonlab.bundle.signing import b64decode_strict
+
+        if not isinstance(self.public_key, str):
+            raise LicenseError("must be the base64 of a 32-byte Ed25519 public key",
+                               path="public_key")
+        try:
+            raw = b64decode_strict(self.public_key)
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            raise LicenseError("must be the base64 of a 32-byte Ed25519 public key",
+                               path="public_key")
+        if self.kind not in KEY_KINDS:
+            raise LicenseError(f"must be one of {', '.join(KEY_KINDS)}", path="kind")
+        _text(self.name, "name", optional=True)
+
+    @property
+    def raw(self) -> bytes:
+        """The 32 raw key bytes."""
+        return base64.b64decode(self.public_key)
+
+    @property
+    def fingerprint(self) -> str:
+        """``"ed25519:"`` and 32 hex digits."""
+        return "ed25519:" + hashlib.sha256(self.raw).digest()[:16].hex()
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain data (``fingerprint`` included for people; it is checked on reading)."""
+        out = {"public_key": self.public_key, "kind": self.kind, "fingerprint": self.fingerprint}
+        if self.name is not None:
+            out["name"] = self.name
+        return out
+
+    @classmethod
+    def coerce(cls, value: Any, *, path: str) -> LicenseeKey:
+        """A LicenseeKey from one, from plain data, or from a public key (an anonlab
+        ``PublicKey``, or a path / ``"file:PATH"`` / ``"env:NAME"`` reference to one)."""
+        if isinstance(value, LicenseeKey):
+            return value
+        if isinstance(value, Mapping):
+            for key in value:
+                if key not in ("public_key", "kind", "name", "fingerprint", "key"):
+                    raise LicenseError("unknown field (a key has: public_key, kind, name)",
+                                       path=f"{path}.{key}")
+            data = dict(value)
+            if "key" in data:  # a reference or key object, in Python terms
+                if "public_key" in data:
+                    raise LicenseError("give key or public_key, not both", path=path)
+                data["public_key"] = _public_b64(data.pop("key"), path=f"{path}.key")
+            stated = data.pop("fingerprint", None)
+            try:
+                made = cls(data.get("public_key"), data.get("kind", "user"),  # type: ignore[arg-type]
+                           data.get("name"))
+            except LicenseError as exc:
+                raise LicenseError(str(exc).split(": ", 1)[-1],
+                                   path=f"{path}.{exc.path}") from None
+            if stated is not None and stated != made.fingerprint:
+                raise LicenseError("does not match public_key", path=f"{path}.fingerprint")
+            return made
+        return cls(_public_b64(value, path=path))
+
+
+def _public_b64(value: Any, *, path: str) -> str:
+    from anonlab.bundle.signing import PublicKey, load_public_key
+    from anonlab.errors import SecretKeyError
+
+    if not isinstance(value, PublicKey):
+        try:
+            value = load_public_key(value)
+        except (SecretKeyError, ParameterError) as exc:
+            raise LicenseError(f"is not a public key: {exc}", path=path) from None
+    return str(value.base64)
+
+
 @dataclass(frozen=True)
 class Party:
     """A party to a license: the licensor, a licensee or an approver.
@@ -108,16 +213,31 @@ class Party:
         given, the ODRL policy uses ``urn:anonlab:party:<name in lower case>``.
     contact : str, optional
         Where to reach them (an e-mail address or URL of the privacy contact).
+    keys : tuple of LicenseeKey, optional
+        A licensee's identity keys (:class:`LicenseeKey`): when any licensee names keys,
+        ``anonlab.open`` requires an identity key the license accepts (see
+        :mod:`anonlab.bundle.identity`). Only licensees hold keys.
     """
 
     name: str
     id: str | None = None
     contact: str | None = None
+    keys: tuple[LicenseeKey, ...] = ()
 
     def __post_init__(self) -> None:
         _text(self.name, "name")
         _text(self.id, "id", optional=True)
         _text(self.contact, "contact", optional=True)
+        if isinstance(self.keys, str | Mapping) or not isinstance(self.keys, Sequence):
+            raise LicenseError("must be a list of keys", path="keys")
+        keys = tuple(k if isinstance(k, LicenseeKey) else LicenseeKey.coerce(k, path=f"keys[{i}]")
+                     for i, k in enumerate(self.keys))
+        seen: set[str] = set()
+        for i, key in enumerate(keys):
+            if key.fingerprint in seen:
+                raise LicenseError("names a key twice", path=f"keys[{i}]")
+            seen.add(key.fingerprint)
+        object.__setattr__(self, "keys", keys)
 
     @property
     def iri(self) -> str:
@@ -125,13 +245,15 @@ class Party:
         return self.id or "urn:anonlab:party:" + (_SLUG.sub("-", self.name.lower()).strip("-")
                                                   or "unnamed")
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data (unset fields left out)."""
-        out = {"name": self.name}
+        out: dict[str, Any] = {"name": self.name}
         if self.id is not None:
             out["id"] = self.id
         if self.contact is not None:
             out["contact"] = self.contact
+        if self.keys:
+            out["keys"] = [k.to_dict() for k in self.keys]
         return out
 
     @classmethod
@@ -140,11 +262,12 @@ class Party:
         if not isinstance(data, Mapping):
             raise LicenseError("a party is an object with a name", path=path)
         for key in data:
-            if key not in ("name", "id", "contact"):
-                raise LicenseError("unknown field (a party has: name, id, contact)",
+            if key not in ("name", "id", "contact", "keys"):
+                raise LicenseError("unknown field (a party has: name, id, contact, keys)",
                                    path=f"{path}.{key}")
         try:
-            return cls(data.get("name"), data.get("id"), data.get("contact"))  # type: ignore[arg-type]
+            return cls(data.get("name"), data.get("id"), data.get("contact"),  # type: ignore[arg-type]
+                       data.get("keys", ()))
         except LicenseError as exc:
             raise LicenseError(str(exc).split(": ", 1)[-1], path=f"{path}.{exc.path}") from None
 
@@ -296,7 +419,7 @@ def _expiry(expires: Any, issued: dt.datetime, tpl: Template) -> dt.datetime:
 
 
 _TERMS = ("valid_from", "spdx", "retention", "deletion_method", "approvers", "prohibited",
-          "duties", "revision", "id")
+          "duties", "revision", "id", "licensee_keys")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -400,9 +523,31 @@ class License:
     def __hash__(self) -> int:
         return hash(self.to_json())
 
+    @property
+    def licensee_keys(self) -> tuple[LicenseeKey, ...]:
+        """Every licensee's identity keys (empty: anyone may open, logged ``unauthenticated``)."""
+        return tuple(k for p in self.licensees for k in p.keys)
+
+    @property
+    def requires_identity(self) -> bool:
+        """Whether an ``open`` must present an identity key the license accepts: when any
+        licensee names keys."""
+        return bool(self.licensee_keys)
+
     # -- rules beyond the schema -------------------------------------------------------------
     def _check_semantics(self) -> None:
         tpl = lookup_template(self.template)
+        for name, parties in (("licensor", (self.licensor,)), ("approvers", self.approvers)):
+            for i, party in enumerate(parties):
+                if party.keys:
+                    where = "parties.licensor" if name == "licensor" else f"parties.{name}[{i}]"
+                    raise LicenseError("only licensees name identity keys (the licensor's key "
+                                       "is the one that signs the bundle)", path=f"{where}.keys")
+        if tpl.requires_identity and not self.requires_identity:
+            raise LicenseError(
+                f"template {tpl.id!r} requires identified licensees: name at least one licensee "
+                "key (licensee_keys=, or keys in a licensee; create one with `anonlab identity "
+                "new`)", path="parties.licensees")
         if self.regulation != tpl.regulation:
             raise LicenseError(
                 f"must be {tpl.regulation!r}, the regulation of template {tpl.id!r}",
@@ -512,7 +657,9 @@ class License:
             allows), ``retention`` (a :class:`Retention`, plain data, a datetime, or a duration
             after the end such as ``"P30D"``; default: at the end), ``deletion_method``,
             ``approvers``, ``prohibited`` and ``duties`` (added to the template's), ``revision``,
-            ``id``.
+            ``id``, ``licensee_keys`` (the one licensee's identity keys: :class:`LicenseeKey`,
+            plain data, or public key references such as ``"keys/ada.pub"``; then ``open``
+            requires one of them).
 
         Raises
         ------
@@ -535,6 +682,16 @@ class License:
             licensee = [licensee]
         licensees = tuple(Party.coerce(p, path=f"parties.licensees[{i}]")
                           for i, p in enumerate(licensee))
+        extra_keys = terms.get("licensee_keys")
+        if extra_keys is not None:
+            if len(licensees) != 1:
+                raise LicenseError("licensee_keys names the keys of the one licensee; with "
+                                   "several, give each its keys", path="licensee_keys")
+            if isinstance(extra_keys, str | Mapping) or not isinstance(extra_keys, Sequence):
+                extra_keys = [extra_keys]
+            added = tuple(LicenseeKey.coerce(k, path=f"licensee_keys[{i}]")
+                          for i, k in enumerate(extra_keys))
+            licensees = (dataclasses.replace(licensees[0], keys=licensees[0].keys + added),)
         approvers = tuple(Party.coerce(p, path=f"parties.approvers[{i}]")
                           for i, p in enumerate(terms.get("approvers", ())))
         if roles is None:
@@ -659,8 +816,13 @@ class License:
         if when > self.valid_until:
             raise AccessDeniedError(
                 f"License {self.id} expired at {format_time(self.valid_until)} (asked at "
-                f"{stamp}). Delete the data by {format_time(self.retention.delete_by)}, or ask "
-                "the licensor for a new license.",
+                f"{stamp}). "
+                + (f"Its deletion date {format_time(self.retention.delete_by)} has passed: "
+                   "delete the data now (`anonlab purge BUNDLE` records a signed deletion "
+                   "certificate), or ask the licensor for a new license."
+                   if when > self.retention.delete_by else
+                   f"Delete the data by {format_time(self.retention.delete_by)}, or ask "
+                   "the licensor for a new license."),
                 reason="expired",
             )
         if purpose in self.prohibited:

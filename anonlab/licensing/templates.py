@@ -129,6 +129,10 @@ class Template:
         Whether :func:`anonlab.export` may key the release's tokens to a named family of
         linkable releases (``linkable_family=``); False when the template's text promises that
         the copy cannot be joined with any other release.
+    requires_identity : bool
+        Whether a license must name licensee identity keys, so that every access is made with
+        a key the license accepts and signed by it (:mod:`anonlab.bundle.identity`); an open
+        without one is refused.
     attack_thresholds : mapping of str to float
         The highest residual risk (the upper end of its 95% interval) each criterion of WP29
         Opinion 05/2014 may show for a license to be issued: ``"singling-out"``,
@@ -160,6 +164,7 @@ class Template:
     pseudonymised_status: str | None = None
     allows_open_licence: bool = False
     allows_linkable_family: bool = True
+    requires_identity: bool = False
     attack_thresholds: Mapping[str, float] = field(default_factory=dict)
     jurisdictions: tuple[str, ...] = ()
     deletion_method: str = "erase"
@@ -238,6 +243,8 @@ class Template:
             )
         if not isinstance(self.allows_open_licence, bool):
             raise LicenseError("must be true or false", path="allows_open_licence")
+        if not isinstance(self.requires_identity, bool):
+            raise LicenseError("must be true or false", path="requires_identity")
         if not isinstance(self.allows_linkable_family, bool):
             raise LicenseError("must be true or false", path="allows_linkable_family")
         if self.deletion_method not in ("erase", "return", "return-or-erase"):
@@ -490,9 +497,11 @@ BUILTIN_TEMPLATES: tuple[Template, ...] = (
         default_term=dt.timedelta(days=365),
         claimed_status="pseudonymous",
         pseudonymised_status="pseudonymous",
+        requires_identity=True,
         jurisdictions=("EU",),
         description="Personal data pseudonymised with keyed hashes or pseudonyms, for research "
-                    "by a named team under Article 89 safeguards; still personal data.",
+                    "by a named team under Article 89 safeguards; still personal data. Every "
+                    "access is made with an identity key the license names and signed by it.",
         clauses={
             "deidentification": "The data is pseudonymised within the meaning of Article 4(5) "
             "GDPR: it can no longer be attributed to a data subject without additional "

@@ -19,6 +19,7 @@ import anonlab
 from anonlab.bundle import layout, report_page
 from anonlab.bundle.canonical import canonical_bytes
 from anonlab.bundle.signing import SigningKey, load_private_key
+from tests.identities import LICENSEE_KEYS
 
 HASH_KEY = "adversarial hash key: 5f0c9e2a7b4d1c8e3a6f9b2d5c8e1a4f"
 """ANONLAB_KEY while the test bundles are made."""
@@ -53,6 +54,7 @@ def make_bundle(folder: Path, *, csv: bool = False, rows: int = 60, **kwargs: An
                 "licensee": "University Lab",
                 "licensor": "General Hospital",
                 "expires": EXPIRES,
+                "licensee_keys": LICENSEE_KEYS,
             },
             signing_key=private,
             formats=("parquet", "csv") if csv else ("parquet",),

@@ -22,6 +22,7 @@ from anonlab.csv_safety import formula_cells, neutralize_csv, neutralize_name
 from anonlab.errors import ParameterError
 from anonlab.sinks import sink
 from tests.adversarial._support import HASH_KEY, cli, make_bundle
+from tests.identities import LICENSEE_KEYS
 
 PAYLOADS = [
     "=cmd|' /C calc'!A0",
@@ -212,7 +213,8 @@ def _payload_bundle(tmp_path: Path, **kwargs: object) -> tuple[Bundle, Path]:
             recipe=recipe,
             license="gdpr-pseudonymous-research",
             path=tmp_path / "b",
-            license_terms={"licensee": "Lab", "expires": "2099-01-01"},
+            license_terms={"licensee": "Lab", "expires": "2099-01-01",
+                           "licensee_keys": LICENSEE_KEYS},
             signing_key=private,
             formats=("parquet", "csv"),
             **kwargs,

@@ -37,6 +37,7 @@ from anonlab.errors import (
 from anonlab.io import FileFormatError, read
 from anonlab.licensing import License
 from anonlab.transforms import DateShift, Generalize, Noise
+from tests.identities import LICENSEE_KEYS
 
 HASH_KEY = "adversarial exceptions key: 0b5e8a1f4c7d2e9b6a3f8c1d4e7b2a5f"
 
@@ -60,6 +61,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "licensee": "University Lab",
                 "licensor": "General Hospital",
                 "expires": "2099-12-31",
+                "licensee_keys": LICENSEE_KEYS,
             },
             signing_key=private,
         )

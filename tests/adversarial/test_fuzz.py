@@ -28,6 +28,7 @@ from anonlab.errors import AnonlabError, VerificationError
 from anonlab.licensing import License, templates
 from anonlab.licensing.templates import Template
 from anonlab.transforms import Generalize, Hash, Noise, TopBottomCode
+from tests.identities import LICENSEE_KEYS
 
 HASH_KEY = "adversarial fuzz key: 7c2e9a4f1b8d5e3a6c9f2b5d8e1a4c7f"
 FUZZ = settings(
@@ -222,6 +223,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                 "licensee": "University Lab",
                 "licensor": "General Hospital",
                 "expires": "2099-12-31",
+                "licensee_keys": LICENSEE_KEYS,
             },
             signing_key=private,
         )

@@ -29,6 +29,7 @@ from anonlab.errors import AnonlabError, ParameterError, RecipeError, SecretKeyE
 from anonlab.keys import Key, check_key_ref, describe_key_ref, resolve_key
 from anonlab.transforms import Generalize, Hash, Noise, Pseudonymize
 from tests.adversarial._support import HASH_KEY, Made, assert_no_leak, cli, make_bundle
+from tests.identities import LICENSEE_KEYS, LICENSEE_PUBLIC_KEY
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,8 @@ def _export(p: Planted, signing_key: Any) -> Any:
         raw,
         recipe=recipe,
         license="gdpr-pseudonymous-research",
-        license_terms={"licensee": "Lab", "expires": "2099-01-01"},
+        license_terms={"licensee": "Lab", "expires": "2099-01-01",
+                       "licensee_keys": LICENSEE_KEYS},
         path=p.tmp / "out-bundle",
         signing_key=signing_key,
     )
@@ -367,6 +369,7 @@ def _export_args(p: Planted, signing_key: str) -> list[str]:
         "gdpr-pseudonymous-research",
         "--licensee",
         "Lab",
+        f"--licensee-key={_licensee_pub(p.tmp)}",
         "--expires",
         "2099-01-01",
         f"--signing-key={signing_key}",
@@ -575,3 +578,10 @@ def test_an_existing_file_with_a_random_name_is_a_valid_reference(tmp_path: Path
     odd.write_text(secrets.token_hex(32))
     assert check_key_ref(f"file:{odd}", "Hash") == f"file:{odd}"
     assert resolve_key(f"file:{odd}") == odd.read_bytes().strip()
+
+
+def _licensee_pub(folder: Path) -> Path:
+    """The test licensee's public key as a .pub file in ``folder``."""
+    path = folder / "licensee.pub"
+    path.write_bytes(LICENSEE_PUBLIC_KEY.to_pem())
+    return path

@@ -22,6 +22,7 @@ import pytest
 
 from tests.browser.conftest import LabServer
 from tests.browser.lab_js import KERNEL_READY_JS
+from tests.identities import LICENSEE_PUBLIC_KEY
 
 pytestmark = pytest.mark.browser
 
@@ -195,6 +196,8 @@ def test_panel_tabs_risk_and_export(panel_page: Any, lab_server: LabServer) -> N
     label = next(t for t in labels if t.startswith("gdpr-pseudonymous-research"))
     template.select_option(label=label)
     page.locator(f"{PANEL} .anonlab-export-licensee input").fill("Registry team")
+    (root / "team.pub").write_bytes(LICENSEE_PUBLIC_KEY.to_pem())  # the team's identity key
+    page.locator(f"{PANEL} .anonlab-export-licensee-keys input").fill(str(root / "team.pub"))
     page.locator(f"{PANEL} .anonlab-export-path input").fill(str(root / "bundle"))
     page.locator(f"{PANEL} .anonlab-export-signing-key input").fill(str(root / "keys/lic.key"))
     page.locator(f"{PANEL} button.anonlab-generate-keys").click()

@@ -18,6 +18,7 @@ import pytest
 import anonlab
 from anonlab.bundle import Bundle, export, generate_keypair
 from anonlab.licensing import License
+from tests.identities import LICENSEE_KEYS
 
 HASH_KEY = "bundle-tests hash key 0123456789abcdef"
 """The value of ANONLAB_KEY while the test data is anonymized (it must never reach a bundle)."""
@@ -91,7 +92,7 @@ def other_keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
 
 def fixed_license() -> License:
     return License.from_template(TEMPLATE, licensee="University Lab", licensor="General Hospital",
-                                 issued=ISSUED, expires=EXPIRES)
+                                 issued=ISSUED, expires=EXPIRES, licensee_keys=LICENSEE_KEYS)
 
 
 def make_bundle(source: Source, keys: Keys, path: Path, **kwargs: Any) -> Bundle:

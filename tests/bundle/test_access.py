@@ -34,6 +34,7 @@ from tests.bundle.conftest import (
     Source,
     make_bundle,
 )
+from tests.identities import LICENSEE_KEYS
 
 
 def _entries(bundle: Path) -> list[dict]:
@@ -210,7 +211,8 @@ ROLES = [Role("analyst", ("use",)), Role("modeller", ("train-model",)),
 @pytest.fixture(scope="module")
 def roles_bundle(source: Source, keys: Keys, tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     lic = License.from_template(TEMPLATE, licensee="University Lab", licensor="General Hospital",
-                                issued=ISSUED, expires=EXPIRES, roles=ROLES)
+                                issued=ISSUED, expires=EXPIRES, roles=ROLES,
+                                licensee_keys=LICENSEE_KEYS)
     return make_bundle(source, keys, tmp_path_factory.mktemp("roles") / "release", license=lic)
 
 

@@ -13,6 +13,7 @@ from anonlab.bundle import AuditLog, Bundle
 from anonlab.bundle.cli import add_parsers
 from anonlab.errors import VerificationError
 from tests.bundle.conftest import HASH_KEY, Keys, Source
+from tests.identities import LICENSEE_PUBLIC_KEY
 
 
 def _run(*argv: str) -> int:
@@ -37,14 +38,18 @@ def exported(source: Source, keys: Keys, tmp_path: Path, monkeypatch: pytest.Mon
     source.raw.write_parquet(tmp_path / "patients.parquet")
     (tmp_path / "recipe.yaml").write_text(source.recipe.to_yaml())
     out = tmp_path / "release"
+    (tmp_path / "licensee.pub").write_bytes(LICENSEE_PUBLIC_KEY.to_pem())
     code = _run("export", str(tmp_path / "patients.parquet"), "--recipe",
                 str(tmp_path / "recipe.yaml"), "--template", "gdpr-pseudonymous-research",
-                "--licensee", "University Lab", "--purpose", "scientific-research",
+                "--licensee", "University Lab",
+                "--licensee-key", f"{tmp_path / 'licensee.pub'}=ada",
+                "--purpose", "scientific-research",
                 "statistics", "--expires", "2099-12-31", "--signing-key", str(keys.private),
                 "-o", str(out), "--csv")
     assert code == 0
     printed = capsys.readouterr().out
     assert "Wrote bundle" in printed and "scientific-research, statistics" in printed
+    assert f"opens only with these identity keys: {LICENSEE_PUBLIC_KEY.fingerprint}" in printed
     return out
 
 

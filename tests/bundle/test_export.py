@@ -45,6 +45,7 @@ from tests.bundle.conftest import (
     fixed_license,
     make_bundle,
 )
+from tests.identities import LICENSEE_KEYS, LICENSEE_PUBLIC_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,7 +148,8 @@ def test_the_release_is_assessed_with_figures(pristine: Bundle) -> None:
 def test_template_id_issues_the_license(source: Source, keys: Keys, tmp_path: Path) -> None:
     bundle = export(source.raw, recipe=source.recipe, license=TEMPLATE, path=tmp_path / "b",
                     signing_key=keys.private,
-                    license_terms={"licensee": "Uni", "purposes": ["scientific-research"]})
+                    license_terms={"licensee": "Uni", "purposes": ["scientific-research"],
+                                   "licensee_keys": LICENSEE_KEYS})
     assert bundle.license.template == TEMPLATE
     assert bundle.license.purposes == ("scientific-research",)
     assert verify(bundle.path, public_key=keys.public).license_id == bundle.license.id
@@ -351,7 +353,8 @@ _KILLED_EXPORT = """
         os._exit(9)  # killed while the bundle is being written: after data, before signing
     ex.sign = die
     ex.export(data, recipe=recipe, license="gdpr-pseudonymous-research",
-              license_terms={"licensee": "Uni"}, path=sys.argv[3], signing_key=sys.argv[4],
+              license_terms={"licensee": "Uni", "licensee_keys": [sys.argv[6]]},
+              path=sys.argv[3], signing_key=sys.argv[4],
               overwrite=sys.argv[5] == "1")
 """
 
@@ -365,7 +368,9 @@ def test_a_kill_during_export_leaves_no_bundle(source: Source, keys: Keys,
     target = out / "release"
     args = (str(tmp_path / "in.parquet"), str(tmp_path / "recipe.yaml"), str(target),
             str(keys.private))
-    done = _child(_KILLED_EXPORT, *args, "0")
+    (tmp_path / "licensee.pub").write_bytes(LICENSEE_PUBLIC_KEY.to_pem())
+    pub = str(tmp_path / "licensee.pub")
+    done = _child(_KILLED_EXPORT, *args, "0", pub)
     assert done.returncode == 9, done.stderr
     assert not target.exists()
     leftovers = list(out.iterdir())
@@ -376,7 +381,7 @@ def test_a_kill_during_export_leaves_no_bundle(source: Source, keys: Keys,
     bundle = make_bundle(source, keys, target)
     assert [p.name for p in out.iterdir()] == ["release"]
     # a kill during an overwrite leaves the old bundle whole
-    done = _child(_KILLED_EXPORT, *args, "1")
+    done = _child(_KILLED_EXPORT, *args, "1", pub)
     assert done.returncode == 9, done.stderr
     assert verify(target, public_key=keys.public).license_id == bundle.license.id
 
@@ -441,7 +446,8 @@ def test_core_import_does_not_load_matplotlib() -> None:
 def test_a_family_shares_tokens_and_says_so(source: Source, keys: Keys, tmp_path: Path) -> None:
     first = make_bundle(source, keys, tmp_path / "a", linkable_family="registry-2026")
     second = make_bundle(source, keys, tmp_path / "b", license=License.from_template(
-        TEMPLATE, licensee="Another Lab"), linkable_family="registry-2026")
+        TEMPLATE, licensee="Another Lab", licensee_keys=LICENSEE_KEYS),
+        linkable_family="registry-2026")
     outside = make_bundle(source, keys, tmp_path / "c")
     a, b, c = (pl.read_parquet(x.path / "data.parquet") for x in (first, second, outside))
     assert set(a["email"].drop_nulls()) == set(b["email"].drop_nulls())

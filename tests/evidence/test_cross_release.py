@@ -30,6 +30,7 @@ from anonlab.transforms import (
     Pseudonymize,
     Shuffle,
 )
+from tests.identities import LICENSEE_KEYS
 
 KEY_VAR = "ANONLAB_CROSS_RELEASE_KEY"
 KEY = f"env:{KEY_VAR}"
@@ -74,7 +75,8 @@ def test_two_licensees_share_no_token(raw: pl.DataFrame, tmp_path: Path) -> None
     frames, licenses = [], []
     for i in range(2):
         bundle = anonlab.export(raw, recipe=_recipe(), license="gdpr-pseudonymous-research",
-                                license_terms={"licensee": f"Lab {i}"},
+                                license_terms={"licensee": f"Lab {i}",
+                                               "licensee_keys": LICENSEE_KEYS},
                                 path=tmp_path / f"b{i}", signing_key=private)
         frames.append(pl.read_parquet(bundle.path / "data.parquet"))
         licenses.append(json.loads((bundle.path / "license.json").read_text()))

@@ -27,6 +27,7 @@ from anonlab.evidence.release import make_release
 from anonlab.evidence.replay import replay_attack, row_order_attack
 from anonlab.keys import Key
 from anonlab.transforms import Context, Drop, Microaggregate, Noise, Pram, Shuffle
+from tests.identities import LICENSEE_KEYS
 
 KEY = Key("replay tests: a key that is long enough 123")
 N = 3_000
@@ -49,7 +50,8 @@ def _recipe(**randomness: object) -> anonlab.Recipe:
 def _bundle(raw: pl.DataFrame, recipe: anonlab.Recipe, path: Path) -> Path:
     private, _ = anonlab.generate_keypair(path.parent / f"{path.name}-key")
     anonlab.export(raw, recipe=recipe, license="gdpr-pseudonymous-research",
-                   license_terms={"licensee": "Replaying recipient"}, path=path,
+                   license_terms={"licensee": "Replaying recipient",
+                                  "licensee_keys": LICENSEE_KEYS}, path=path,
                    signing_key=private, keep_row_order="the test lines rows up")
     return path
 

@@ -19,6 +19,7 @@ import pytest
 import anonlab
 from anonlab.recipe import Recipe
 from anonlab.transforms import Drop, Generalize, Keep, Mask
+from tests.identities import LICENSEE_PUBLIC_KEY
 
 HAS_BUNDLE = importlib.util.find_spec("anonlab.bundle") is not None
 HAS_OPTIMIZE = importlib.util.find_spec("anonlab.optimize") is not None
@@ -340,6 +341,8 @@ def test_export_writes_a_bundle_that_verifies(make: Any, tmp_path: Path) -> None
     assert "scientific-research" in tab.purposes.options
     tab.purposes.value = ("scientific-research",)
     tab.licensee.value = "Registry team"
+    (tmp_path / "team.pub").write_bytes(LICENSEE_PUBLIC_KEY.to_pem())
+    tab.licensee_keys.value = str(tmp_path / "team.pub")
     tab.expires.value = dt.date.today() + dt.timedelta(days=90)
     tab.path.value = str(tmp_path / "bundle")
     tab.export.click()

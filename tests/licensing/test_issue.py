@@ -12,7 +12,9 @@ import anonlab
 from anonlab.errors import ComplianceError, LicenseError
 from anonlab.keys import Key
 from anonlab.licensing import License, check_compliance, issue_license
+from anonlab.licensing.templates import template
 from anonlab.transforms import Hash
+from tests.identities import with_test_key
 
 from .conftest import AT, BUILTIN_IDS, KEY, KEY_TEXT
 
@@ -20,9 +22,12 @@ ISSUED = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
 
 
 def _issue(release, raw, raw_profile, **kw):
+    licensee: object = "Registry team"
+    if template(release.template).requires_identity:
+        licensee = with_test_key(licensee)
     return issue_license(release.template, frame=release.frame, recipe=release.recipe,
                          report=release.report, original_profile=raw_profile, original=raw,
-                         at=AT, licensee="Registry team", licensor="General Hospital",
+                         at=AT, licensee=licensee, licensor="General Hospital",
                          issued=ISSUED, **release.made, **kw)
 
 

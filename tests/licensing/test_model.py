@@ -12,6 +12,8 @@ import pytest
 from anonlab.errors import AccessDeniedError, LicenseError, ParameterError
 from anonlab.licensing import LICENSE_SCHEMA, License, Party, Retention, Role
 from anonlab.licensing.schema import validate
+from anonlab.licensing.templates import template
+from tests.identities import with_test_key
 
 ISSUED = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -20,8 +22,10 @@ def make(**kw) -> License:
     args = {"licensee": "Registry team", "licensor": "General Hospital", "issued": ISSUED,
             "expires": "2026-12-31"}
     args.update(kw)
-    return License.from_template(kw.pop("tid", "gdpr-pseudonymous-research"),
-                                 **{k: v for k, v in args.items() if k != "tid"})
+    tid = args.pop("tid", "gdpr-pseudonymous-research")
+    if template(tid).requires_identity:
+        args["licensee"] = with_test_key(args["licensee"])
+    return License.from_template(tid, **args)
 
 
 def schema_validator():

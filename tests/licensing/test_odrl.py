@@ -10,6 +10,7 @@ from pyld import jsonld
 
 from anonlab.licensing import PROFILE_IRI, License, Role, document_loader
 from anonlab.licensing.odrl import ODRL_CONTEXT_URL, local_context
+from tests.identities import with_test_key
 
 ODRL = "http://www.w3.org/ns/odrl/2/"
 ALP = PROFILE_IRI + "#"
@@ -20,7 +21,8 @@ XSD_DT = "http://www.w3.org/2001/XMLSchema#dateTime"
 @pytest.fixture(scope="module")
 def lic() -> License:
     return License.from_template(
-        "gdpr-pseudonymous-research", licensee=["Team A", "Team B"], licensor="Hospital",
+        "gdpr-pseudonymous-research", licensee=with_test_key(["Team A", "Team B"]),
+        licensor="Hospital",
         issued=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), expires="2026-12-31",
         roles=[Role("analyst", ("use", "train-model"), ("scientific-research",))],
         purposes=["scientific-research", "statistics"],

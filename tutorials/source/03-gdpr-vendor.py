@@ -92,6 +92,9 @@ report
 
 # %%
 private, public = anonlab.generate_keypair(work / "keys" / "clinic")
+# The vendor's analyst makes an identity key (`anonlab identity new j.smith`) and sends the
+# clinic the public half; the license names it, and only that key opens the data.
+analyst_key, analyst_pub = anonlab.bundle.new_identity(work / "keys" / "j.smith")
 bundle = anonlab.export(
     raw,
     recipe=recipe,
@@ -99,7 +102,8 @@ bundle = anonlab.export(
     license_terms={
         "licensee": "Acme Analytics Ltd",
         "licensor": "Northside Clinic Group",
-        "expires": dt.datetime(2027, 6, 30, tzinfo=dt.UTC),
+        "expires": "P6M",  # six months from today
+        "licensee_keys": [{"key": analyst_pub, "name": "j.smith"}],
     },
     path=work / "vendor-release",
     signing_key=private,
@@ -166,13 +170,13 @@ print(json.dumps({k: policy[k] for k in ("@type", "conflict", "permission", "pro
 # The vendor receives the folder and the clinic's public key. `anonlab.open` verifies every
 # byte, checks the bundle was signed by that key (passed as `public_key=`, or kept once in the
 # vendor's keyring with `anonlab trust add clinic.pub`; any other signer is refused), checks the
-# license is in force and that their role may use the purpose, logs the access and returns the
-# data.
+# opener's identity key is one the license names, that the license is in force and that their
+# role may use the purpose, logs the access (signed with the identity key) and returns the data.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-data = anonlab.open(bundle.path, purpose="service-analytics", role="analyst", user="j.smith",
-                    public_key=public, backend="pandas")
+data = anonlab.open(bundle.path, purpose="service-analytics", role="analyst",
+                    identity=analyst_key, public_key=public, backend="pandas")
 print(type(data).__name__, data.shape)
 
 # %% [markdown]
@@ -183,12 +187,14 @@ print(type(data).__name__, data.shape)
 attempts = [
     dict(purpose="marketing", role="analyst"),                 # a purpose not licensed
     dict(purpose="service-analytics", role="data-scientist"),  # a role not licensed
-    dict(purpose="service-analytics", role="analyst",
-         now=dt.datetime(2027, 7, 1, tzinfo=dt.UTC)),           # after expiry
+    dict(purpose="service-analytics", role="analyst",          # in a year: expired by then
+         now=dt.datetime.now(dt.UTC) + dt.timedelta(days=365)),
+    dict(purpose="service-analytics", role="analyst", identity=None,
+         user="CEO"),                                           # no identity key
 ]
 for attempt in attempts:
     try:
-        anonlab.open(bundle.path, user="j.smith", public_key=public, **attempt)
+        anonlab.open(bundle.path, public_key=public, **{"identity": analyst_key, **attempt})
     except anonlab.AccessDeniedError as exc:
         print(f"refused ({exc.reason})")
 
@@ -202,19 +208,40 @@ for attempt in attempts:
 log = anonlab.AuditLog.for_bundle(bundle.path)
 for entry in log.entries():
     print(entry["seq"], entry["user"], entry["role"], entry["purpose"], entry["action"],
-          entry["outcome"], entry.get("reason") or "")
+          entry["outcome"], entry.get("reason") or "", entry.get("identity", "")[:16])
 
 # %% [markdown]
-# Editing, removing or reordering a line breaks the chain, and `verify` names where:
+# Editing, removing or reordering a line breaks the chain, and `verify` names where. But whoever
+# holds the whole file can also *shorten* it, or rewrite it and recompute every hash: a chain
+# alone cannot tell. What anchors it is the **usage report**: the vendor signs the log's state
+# with their identity key (`anonlab usage-report BUNDLE`) and sends it to the clinic, which checks
+# it (`anonlab usage-verify REPORT --license ... --history DIR`) and keeps it. Every later report
+# must extend every earlier one.
+
+# %%
+report = anonlab.bundle.usage_report(bundle.path, identity=analyst_key)
+print(report.summary())
+print(anonlab.bundle.verify_usage_report(report, license=license).summary().splitlines()[0])
+
+# %% [markdown]
+# Now the vendor drops the refusals at the end of the log. The shorter chain is intact, and a
+# new report of it is signed, but against the report the clinic holds it is rejected:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(log.verify().ok)
-path = log.path
-lines = path.read_text().splitlines()
-path.write_text("\n".join([lines[0], *lines[2:]]) + "\n")  # remove the second entry
-check = log.verify()
-print(check.ok, f"line {check.line}: {check.reason}")
+lines = log.path.read_text().splitlines()
+log.path.write_text("\n".join(lines[:1]) + "\n")  # keep the first access only
+print("chain intact:", log.verify().ok)
+second = anonlab.bundle.usage_report(bundle.path, identity=analyst_key)
+check = anonlab.bundle.verify_usage_report(second, license=license, previous=[report])
+print("accepted:", check.ok, "| truncation found:", any("truncated" in p for p in check.problems))
+
+# %% [markdown]
+# At the end of the license the vendor deletes the data; `purge` writes a deletion certificate,
+# signed with their key, into the log, for the next report:
+
+# %%
+print(anonlab.bundle.purge(bundle.path, identity=analyst_key).summary())
 
 # %%
 import shutil
@@ -229,5 +256,7 @@ del os.environ["ANONLAB_KEY"]  # no output: the key must never be printed
 # - [Tutorial 4](04-risk-adult.ipynb): what the risk figures mean.
 # - The vendor's command line: `anonlab trust add clinic.pub --name Clinic` (once), then
 #   `anonlab verify BUNDLE`,
-#   `anonlab open BUNDLE --purpose service-analytics --role analyst --user j.smith -o data.parquet`,
-#   `anonlab audit BUNDLE.audit.jsonl`.
+#   `anonlab open BUNDLE --purpose service-analytics --role analyst --identity j.smith.key -o data.parquet`,
+#   `anonlab audit BUNDLE.audit.jsonl`, `anonlab usage-report BUNDLE --identity j.smith.key -o
+#   report.json`, `anonlab purge BUNDLE --identity j.smith.key`; the clinic's:
+#   `anonlab usage-verify report.json --license BUNDLE --history reports/`.

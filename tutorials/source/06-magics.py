@@ -89,14 +89,19 @@ print(report.classes > 0, report.records)
 
 # %% [markdown]
 # Export needs a signing key; `anonlab.generate_keypair` makes one (the private half stays out of
-# every bundle). The export runs the template's compliance checks and refuses, listing them, if
+# every bundle). Pseudonymised research data may only be opened by identified people, so the
+# license names the study team's identity key (`anonlab identity new` on their side; here made
+# on the spot). The export runs the template's compliance checks and refuses, listing them, if
 # the data does not pass.
 
 # %%
+from anonlab.bundle import new_identity
+
 private, public = anonlab.generate_keypair("signing")  # signing.key and signing.pub
+new_identity("study-team")  # the study team's study-team.key and study-team.pub
 
 # %%
-%anonlab export released --template gdpr-pseudonymous-research --licensee "Study team" --purpose scientific-research --expires 2027-12-31 --signing-key signing.key --to release
+%anonlab export released --template gdpr-pseudonymous-research --licensee "Study team" --licensee-key study-team.pub --purpose scientific-research --expires P1Y --signing-key signing.key --to release
 
 # %%
 %anonlab verify release --public-key signing.pub

@@ -599,9 +599,14 @@ class Panel:
         expires: dt.date | None = None,
         licensor: str | None = None,
         public_key: Any = None,
+        licensee_keys: Sequence[str] | None = None,
     ) -> ExportOutcome:
         """Make the release from the original frame with the recipe, attack it, license it,
         write the signed bundle, then verify it (:func:`anonlab.export`).
+
+        ``licensee_keys`` are the licensee's identity public key files (``.pub``): then only
+        those keys open the bundle (required by templates such as
+        ``gdpr-pseudonymous-research``).
 
         Never raises for a user mistake: the outcome's ``failures`` lists the compliance checks
         that fail (no bundle is written) and ``error`` says what else went wrong.
@@ -625,6 +630,8 @@ class Panel:
             terms["expires"] = expires
         if licensor:
             terms["licensor"] = licensor
+        if licensee_keys:
+            terms["licensee_keys"] = list(licensee_keys)
         try:
             # the release is made from the whole original frame, keyed for this release alone,
             # and attacked against it; the panel's preview is not what ships

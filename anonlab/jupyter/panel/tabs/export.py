@@ -62,6 +62,10 @@ class ExportTab:
                                    layout=wide, style=style)
         self.licensee = w.Text(description="licensee", placeholder="who receives the data",
                                layout=wide, style=style)
+        self.licensee_keys = w.Text(
+            description="licensee keys",
+            placeholder="identity .pub files, comma-separated (who may open it)",
+            layout=wide, style=style)
         self.licensor = w.Text(description="licensor", placeholder="(the template's default)",
                                layout=wide, style=style)
         self.purposes = w.SelectMultiple(description="purposes", rows=4, layout=wide,
@@ -82,13 +86,15 @@ class ExportTab:
         self.export.on_click(lambda _: panel.export_async(**self.settings()))
         self.output = w.HTML()
         self.output.add_class("anonlab-export-output")
-        for name in ("template", "licensee", "licensor", "purposes", "expires", "path",
+        for name in ("template", "licensee", "licensee_keys", "licensor", "purposes",
+                     "expires", "path",
                      "signing_key", "public_key"):
             getattr(self, name).add_class(f"anonlab-export-{name.replace('_', '-')}")
         self.template.observe(lambda _: self._template_changed(), names="value")
         self._template_changed()
         self.widget = w.VBox([
-            self.template, self.licensee, self.licensor, self.purposes, self.expires, self.path,
+            self.template, self.licensee, self.licensee_keys, self.licensor, self.purposes,
+            self.expires, self.path,
             w.HBox([self.signing_key, self.generate_keys]), self.public_key, self.export,
             self.output,
         ])
@@ -107,6 +113,8 @@ class ExportTab:
         return {
             "template": self.template.value,
             "licensee": self.licensee.value.strip(),
+            "licensee_keys": [k.strip() for k in self.licensee_keys.value.split(",")
+                              if k.strip()] or None,
             "licensor": self.licensor.value.strip() or None,
             "purposes": list(self.purposes.value) or None,
             "expires": self.expires.value,
