@@ -25,7 +25,7 @@ from anonlab.bundle.canonical import canonical_bytes
 from anonlab.bundle.identity import Identity
 from anonlab.bundle.signing import SigningKey
 from anonlab.errors import BundleError, ParameterError
-from tests.bundle.conftest import INSIDE, Keys
+from tests.bundle.conftest import INSIDE, Keys, Source, make_bundle
 
 LICENSE = b'{"id":"urn:uuid:test"}'
 GENESIS = hashlib.sha256(LICENSE).hexdigest()
@@ -469,3 +469,12 @@ def test_open_and_verify_log_to_a_store(bundle_copy: Path, keys: Keys, tmp_path:
     assert verify_bundle(bundle_copy, public_key=keys.public).ok  # the folder is untouched
     checked = verify_bundle(bundle_copy, public_key=keys.public, audit_log=log, user="ada")
     assert checked.ok and [e["action"] for e in log][-1] == "verify"
+
+
+def test_export_logs_to_a_store(source: Source, keys: Keys, tmp_path: Path) -> None:
+    store = tmp_path / "logs" / "second.audit.db"
+    made = make_bundle(source, keys, tmp_path / "second", audit_log=store)
+    log = AuditLog.for_bundle(made.path, store)
+    assert type(log) is SqliteAuditLog
+    assert [e["action"] for e in log] == ["export"]
+    assert log.verify().ok and log.verify().genesis_checked
