@@ -29,8 +29,11 @@ An append is one transaction: ``BEGIN IMMEDIATE`` (the database's write lock), r
 and check it matches its hash (a damaged last entry refuses the append with
 :class:`~anonlab.errors.BundleError`, as for the file log), insert the entry, ``COMMIT`` with
 ``synchronous=FULL``. Concurrent writers, in threads or processes, wait for the lock up to
-:data:`BUSY_TIMEOUT` seconds, so they queue and every record is chained; a commit either happens
-whole or not at all, so there is never a torn record (no repair entries). SQLite's locks need a
+:data:`BUSY_TIMEOUT` seconds (SQLite retries with short sleeps, so not strictly in arrival
+order; a writer that gives up raises :class:`~anonlab.errors.BundleError` and writes nothing), and
+every record is chained; a commit either happens whole or not at all, so there is never a torn
+record (no repair entries; a process killed mid-commit leaves a hot ``-journal`` that the next
+connection rolls back). SQLite's locks need a
 local file system (not NFS or SMB).
 
 The database keeps SQLite's default rollback journal, not WAL: every committed record is in the
