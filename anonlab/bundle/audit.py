@@ -27,6 +27,9 @@ bidirectional-override characters.
 
 Where the log lives: by default ``<bundle>.audit.jsonl`` beside the bundle folder (a file inside
 the folder would break the bundle's "nothing unlisted" rule), or any path the licensee chooses.
+A path ending with ``.sqlite``, ``.sqlite3`` or ``.db`` (:data:`SQLITE_SUFFIXES`) holds the same
+records in an SQLite database (:class:`~anonlab.bundle.audit_sqlite.SqliteAuditLog`):
+:meth:`AuditLog.for_bundle` and :func:`open_log` pick the store by the name.
 
 Appends open the file with ``O_APPEND``, take an exclusive ``flock`` (so concurrent writers, in
 threads or processes, chain correctly), check the last entry, write the whole new line in one
@@ -77,10 +80,12 @@ __all__ = [
     "OUTCOMES",
     "REPAIR",
     "SIGNATURE_DOMAIN",
+    "SQLITE_SUFFIXES",
     "AuditLog",
     "AuditVerification",
     "check_chain",
     "entry_hash",
+    "open_log",
     "seal",
     "signature_problem",
 ]
@@ -119,6 +124,9 @@ SIGNATURE_DOMAIN = b"anonlab-audit-entry-v1\n"
 else)."""
 MAX_TEXT = 200
 """Longest user, role, purpose or reason accepted (characters)."""
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+"""Names of audit stores kept in an SQLite database (compared ignoring case); any other name is a
+JSON lines file."""
 
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\x85\u2028\u2029")
@@ -325,7 +333,9 @@ class AuditLog:
     ) -> AuditLog:
         """The log of a bundle: at ``path``, or ``<bundle>.audit.jsonl`` beside the folder;
         its chain starts from the hash of the bundle's ``license.json`` (of empty bytes when the
-        file is missing, so even a failed open of a damaged bundle is logged)."""
+        file is missing, so even a failed open of a damaged bundle is logged). A ``path`` named
+        like an SQLite store (:data:`SQLITE_SUFFIXES`) gives a
+        :class:`~anonlab.bundle.audit_sqlite.SqliteAuditLog`."""
         from anonlab.bundle.layout import LICENSE_JSON, audit_path_for
 
         folder = Path(bundle)
@@ -345,6 +355,8 @@ class AuditLog:
             license_bytes = (folder / LICENSE_JSON).read_bytes()
         except OSError:
             license_bytes = b""
+        if cls is AuditLog:
+            return open_log(target, genesis=license_bytes)
         return cls(target, genesis=license_bytes)
 
     @property
@@ -649,3 +661,14 @@ class AuditLog:
 
     def __repr__(self) -> str:
         return f"AuditLog({str(self._path)!r})"
+
+
+def open_log(path: str | os.PathLike[str], genesis: str | bytes | None = None) -> AuditLog:
+    """The audit log at ``path``: a :class:`~anonlab.bundle.audit_sqlite.SqliteAuditLog` when its
+    name ends with one of :data:`SQLITE_SUFFIXES`, else a JSON lines :class:`AuditLog`
+    (``genesis`` as for either)."""
+    if Path(path).suffix.lower() in SQLITE_SUFFIXES:
+        from anonlab.bundle.audit_sqlite import SqliteAuditLog
+
+        return SqliteAuditLog(path, genesis=genesis)
+    return AuditLog(path, genesis=genesis)

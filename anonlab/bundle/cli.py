@@ -226,20 +226,20 @@ def _cmd_trust(args: argparse.Namespace) -> int:
 
 
 def _log_for(path: str) -> Any:
-    from anonlab.bundle.audit import AuditLog
+    from anonlab.bundle.audit import SQLITE_SUFFIXES, AuditLog, open_log
     from anonlab.bundle.layout import LICENSE_JSON
 
     target = Path(path)
     if target.is_dir():
         return AuditLog.for_bundle(target)
-    suffix = ".audit.jsonl"
-    if target.name.endswith(suffix):
-        folder = target.with_name(target.name[: -len(suffix)])
-        if (folder / LICENSE_JSON).is_file():
-            return AuditLog.for_bundle(folder, target)
+    for suffix in (".audit.jsonl", *(".audit" + s for s in SQLITE_SUFFIXES)):
+        if target.name.endswith(suffix):
+            folder = target.with_name(target.name[: -len(suffix)])
+            if (folder / LICENSE_JSON).is_file():
+                return AuditLog.for_bundle(folder, target)
     if not target.is_file():
         raise BundleError(f"No audit log at {path!r}.")
-    return AuditLog(target)
+    return open_log(target)
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
@@ -365,7 +365,8 @@ def add_parsers(subparsers: Any) -> None:
     o.set_defaults(func=_cmd_open)
 
     a = subparsers.add_parser("audit", help="print an audit log and check its hash chain")
-    a.add_argument("path", help="a .audit.jsonl file, or a bundle folder for its default log")
+    a.add_argument("path", help="a .audit.jsonl file, a .sqlite (.sqlite3, .db) store, or a "
+                   "bundle folder for its default log")
     a.add_argument("--json", action="store_true", help="print the entries as JSON lines")
     a.set_defaults(func=_cmd_audit)
 

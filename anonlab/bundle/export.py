@@ -46,7 +46,7 @@ import polars as pl
 from anonlab._plaintext import load_json
 from anonlab._version import __version__
 from anonlab.bundle import _atomic
-from anonlab.bundle.audit import AuditLog
+from anonlab.bundle.audit import AuditLog, open_log
 from anonlab.bundle.canonical import canonical_bytes, pretty_bytes
 from anonlab.bundle.folder import Bundle
 from anonlab.bundle.layout import (
@@ -475,7 +475,7 @@ def _write_bundle(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if log_path is not None:
-        AuditLog(log_path, genesis=license_bytes).append(
+        open_log(log_path, genesis=license_bytes).append(
             action="export", outcome="allowed", user=_user(), license_id=bound.id,
             bundle=target.name)
     return Bundle(path=target, license=bound, manifest=manifest, files=tuple(sorted(
