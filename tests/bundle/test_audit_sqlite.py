@@ -119,9 +119,9 @@ def test_the_same_bytes_as_the_jsonl_log(tmp_path: Path, monkeypatch: pytest.Mon
         _fill(log, 3)
         _fill(log, 2, who)
         log.append(action="open", outcome="allowed", user="ada", declared_action="read",
-                   test_clock=True, status_serial=7, identity="unauthenticated")
+                   test_clock=True, identity="unauthenticated")
         log.append(action="purge", outcome="deleted", user="ada",
-                   certificate={"license": "urn:uuid:test", "files": []})
+                   deletion={"license": "urn:uuid:test", "files": []})
     sql, jsonl = stores
     assert len(sql._lines()) == 7
     assert sql._lines() == jsonl._lines()
