@@ -461,8 +461,10 @@ def _parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_demo)
 
     from anonlab.bundle.cli import add_parsers as add_bundle_parsers
+    from anonlab.bundle.lifecycle_cli import add_parsers as add_lifecycle_parsers
 
     add_bundle_parsers(sub)
+    add_lifecycle_parsers(sub)
     return parser
 
 
