@@ -33,6 +33,7 @@ of a license is the contract it states (see ``LICENSE.md``), not this function.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -49,6 +50,7 @@ from anonlab.bundle._fail import verification_error
 from anonlab.bundle.audit import AuditLog, _check_text
 from anonlab.bundle.identity import Identity, accept, load_identity
 from anonlab.bundle.layout import DATA_PARQUET, LICENSE_JSON
+from anonlab.bundle.signing import PublicKey, b64decode_strict
 from anonlab.bundle.trust import Keyring, UntrustedSignatureWarning
 from anonlab.bundle.verify import VerificationResult, _failure_reason, check_bundle
 from anonlab.errors import AccessDeniedError, BundleError, ParameterError, VerificationError
@@ -95,7 +97,7 @@ class Access:
         The organisation key that certified the identity, when it was accepted through a
         certificate.
     valid_until : str
-        Until when the license is in force.
+        Until when the license is in force (a renewal's date when one applied).
     """
 
     license_id: str
@@ -184,6 +186,8 @@ def open_bundle(
     test_clock: bool = False,
     identity: Any = None,
     certificate: Any = None,
+    status: str | os.PathLike[str] | None = None,
+    amendments: Any = None,
 ) -> Any:
     """Verify a bundle, check its signer, the opener's identity and the use against its
     license, log it, and return the data.
@@ -240,6 +244,15 @@ def open_bundle(
     certificate : path or Certificate, optional
         The certificate of your key by a licensee organisation key the license names (default
         ``$ANONLAB_IDENTITY_CERTIFICATE``).
+    status : path, optional
+        The licensor's signed status list (:mod:`anonlab.bundle.status`). Default: where the
+        license's ``status_list`` says (a relative path is taken beside the bundle folder).
+        When there is one to check, it must be signed by the bundle's signer, current, not list
+        the license, and not be older (by serial) than one an earlier open of the bundle saw.
+    amendments : path or list of paths, optional
+        Signed renewals of the license (:mod:`anonlab.bundle.amendment`); default
+        ``<bundle>.amendment.json`` beside the folder when it exists. The highest-numbered valid
+        one sets ``valid_until`` and ``delete_by``; an invalid one refuses the open.
 
     Returns
     -------
@@ -253,7 +266,9 @@ def open_bundle(
         The license does not allow this use (``reason``: ``expired``, ``not_yet_valid``,
         ``purpose``, ``role``, ``action``, ``prohibited``; ``retention``: the deletion date has
         passed; ``unauthenticated`` / ``identity``: no key, or a key the license does not
-        accept), or the clock cannot be trusted (``clock_rollback``: the system clock is
+        accept; ``revoked``, ``status_missing``, ``status_stale``, ``status_untrusted``,
+        ``status_future``, ``status_rollback``: the status list; ``amendment_invalid``), or the
+        clock cannot be trusted (``clock_rollback``: the system clock is
         behind the latest audit record; ``clock_backdated``: ``now`` is earlier than the
         system clock); logged as ``refused`` first.
     VerificationError
@@ -276,7 +291,8 @@ def open_bundle(
     frame, result = open_verified(
         path, purpose=purpose, role=role, user=user, public_key=public_key, backend=backend,
         audit_log=audit_log, now=now, accept_untrusted=accept_untrusted, keyring=keyring,
-        action=action, test_clock=test_clock, identity=identity, certificate=certificate)
+        action=action, test_clock=test_clock, identity=identity, certificate=certificate,
+        status=status, amendments=amendments)
     if not result.signature_trusted:
         warnings.warn(UntrustedSignatureWarning(
             f"Opened {Path(path).name!r} although its signer {result.key_fingerprint} is not a "
@@ -298,6 +314,63 @@ def _load_identity(identity: Any, certificate: Any) -> Identity | None:
     return load_identity(identity, certificate)
 
 
+def _amendment_paths(folder: Path, amendments: Any) -> list[Path]:
+    if amendments is None:
+        default = folder.with_name(folder.name + ".amendment.json")
+        return [default] if default.is_file() else []
+    if isinstance(amendments, str | os.PathLike):
+        return [Path(amendments)]
+    if not isinstance(amendments, list | tuple):
+        raise ParameterError("The 'amendments' parameter of open is a path or a list of paths.")
+    return [Path(a) for a in amendments]
+
+
+def _status_path(folder: Path, license_: Any, status: Any) -> Path | None:
+    if status is not None:
+        return Path(status)
+    if license_.status_list is None:
+        return None
+    where = Path(license_.status_list).expanduser()
+    return where if where.is_absolute() else folder.parent / where
+
+
+def _check_status(where: Path | None, license_: Any, signer: PublicKey, at: dt.datetime,
+                  log: AuditLog) -> int | None:
+    """The serial of the status list checked (None when there is none to check)."""
+    from anonlab.bundle.status import load_status_list
+
+    if where is None:
+        return None
+    try:
+        listing = load_status_list(where)
+    except BundleError as exc:
+        raise AccessDeniedError(
+            f"License {license_.id} is checked against the licensor's status list, which "
+            f"cannot be used: {exc} Fetch the current list from the licensor.",
+            reason="status_missing") from None
+    listing.check(license_.id, signer=signer, at=at)
+    seen = log.latest_status_serial()
+    if seen is not None and listing.serial < seen:
+        raise AccessDeniedError(
+            f"The status list {str(where)!r} has serial {listing.serial}, older than the one an "
+            f"earlier open of this bundle checked ({seen}): an old list was put back. Fetch the "
+            "current list from the licensor.", reason="status_rollback")
+    return listing.serial
+
+
+def _load_amendments(paths: list[Path]) -> list[Any]:
+    from anonlab.bundle.amendment import load_amendment
+
+    out = []
+    for path in paths:
+        try:
+            out.append(load_amendment(path))
+        except BundleError as exc:
+            raise AccessDeniedError(f"The renewal {str(path)!r} cannot be used: {exc}",
+                                    reason="amendment_invalid") from None
+    return out
+
+
 def open_verified(
     path: str | os.PathLike[str],
     *,
@@ -314,6 +387,8 @@ def open_verified(
     test_clock: bool = False,
     identity: Any = None,
     certificate: Any = None,
+    status: str | os.PathLike[str] | None = None,
+    amendments: Any = None,
 ) -> tuple[Any, VerificationResult]:
     """:func:`open_bundle` without the warning, returning the data and the verification (whose
     ``license`` is the one the access was checked against), for the command line."""
@@ -354,7 +429,11 @@ def open_verified(
             log.append(action="open", outcome="failed", reason=_failure_reason(exc), **common)
         raise
     license_ = result.license
+    signer = PublicKey(b64decode_strict(result.manifest["signing_key"]["public_key"]))
     reading = clock.read_clock(now, test=test)
+    serial: int | None = None
+    valid_until = license_.valid_until
+    renewal: Any = None
     try:
         clock.check_rollback(log.latest_time(), reading.system)
         if reading.backdated and not test and now is not None:
@@ -362,30 +441,43 @@ def open_verified(
         accepted = accept(license_, ident, at=reading.system, user=user)
         if accepted is not None and accepted.name is not None:
             common["user"] = accepted.name
-        if license_.retention.delete_by > license_.valid_until:  # else "expired" says it
-            _check_retention(license_, license_.retention.delete_by, reading.at)
-        license_.check_access(purpose=purpose, role=role, at=reading.at, action=declared)
+        serial = _check_status(_status_path(folder, license_, status), license_, signer,
+                               reading.at, log)
+        from anonlab.bundle.amendment import effective_terms
+
+        terms = effective_terms(license_, kept[LICENSE_JSON],
+                                _load_amendments(_amendment_paths(folder, amendments)),
+                                signer=signer)
+        renewal, valid_until = terms.amendment, terms.valid_until
+        effective = license_ if renewal is None else dataclasses.replace(
+            license_, valid_until=terms.valid_until,
+            retention=dataclasses.replace(license_.retention, delete_by=terms.delete_by))
+        if effective.retention.delete_by > effective.valid_until:  # else "expired" says it
+            _check_retention(effective, effective.retention.delete_by, reading.at)
+        effective.check_access(purpose=purpose, role=role, at=reading.at, action=declared)
     except AccessDeniedError as exc:
         log.append(action="open", outcome="refused", reason=exc.reason,
-                   license_id=license_.id, **common)
+                   license_id=license_.id, status_serial=serial, **common)
         raise
     data = _read(kept[DATA_PARQUET])  # unreadable data is an error before "allowed" is logged
     notes = [] if result.signature_trusted else ["signature_untrusted", "accepted_untrusted"]
     if test:
         notes.append("test_clock")
+    if renewal is not None:
+        notes.append(f"amendment={renewal.number}")
     checked_at = _stamp(reading.at)
     if reading.caller_chosen:
         # a caller-chosen clock is recorded, so an access allowed only at another time shows
         notes.append(f"checked_at={checked_at}")
     entry = log.append(action="open", outcome="allowed", license_id=license_.id,
-                       reason="; ".join(notes) or None, **common)
+                       reason="; ".join(notes) or None, status_serial=serial, **common)
     access = Access(license_id=license_.id, action=declared, purpose=purpose, role=role,
                     user=str(entry["user"]), bundle=folder.name, time=str(entry["time"]),
                     checked_at=checked_at, test_clock=test, audit_seq=int(entry["seq"]),
                     identity=str(entry.get("identity", "unauthenticated")),
                     certified_by=None if ident is None or ident.certificate is None
                     else ident.certificate.issuer_key.fingerprint,
-                    valid_until=_stamp(license_.valid_until))
+                    valid_until=_stamp(valid_until))
     frame = _frame(data, backend, access)
     _LAST_ACCESS.set(access)
     return frame, result

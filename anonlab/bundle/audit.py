@@ -101,7 +101,7 @@ hundred bytes) and is left alone: the log is refused as damaged."""
 FIELDS = ("action", "bundle", "hash", "license_id", "outcome", "prev", "purpose", "reason",
           "role", "seq", "time", "user")
 OPTIONAL_FIELDS = ("clock", "declared_action", "deletion", "identity", "identity_certificate",
-                   "identity_key", "signature")
+                   "identity_key", "signature", "status_serial")
 """Fields an entry may also have (written since issue 14; logs without them stay valid):
 
 ``declared_action``
@@ -116,6 +116,8 @@ OPTIONAL_FIELDS = ("clock", "declared_action", "deletion", "identity", "identity
 ``identity_certificate``
     the certificate by which a licensee organisation key vouched for the identity
     (:mod:`anonlab.bundle.identity`), whole, so that the licensor can check it;
+``status_serial``
+    the serial of the licensor's status list the open checked (:mod:`anonlab.bundle.status`);
 ``deletion``
     the deletion certificate of a ``purge`` entry: the license, the files deleted with their
     SHA-256 and size."""
@@ -385,13 +387,14 @@ class AuditLog:
         test_clock: bool = False,
         identity: Any = None,
         deletion: dict[str, Any] | None = None,
+        status_serial: int | None = None,
     ) -> dict[str, Any]:
         """Append one entry and return it (with its ``seq``, ``prev`` and ``hash``).
 
         ``declared_action`` (the action on the data an open declared), ``test_clock`` (the
         entry is made under the test clock: ``"clock": "test"``), ``identity`` (an
         :class:`~anonlab.bundle.identity.Identity`: the entry names its key and is signed by
-        it; or ``"unauthenticated"``) and ``deletion`` add the
+        it; or ``"unauthenticated"``), ``deletion`` and ``status_serial`` add the
         :data:`OPTIONAL_FIELDS`; left out, the entry has exactly :data:`FIELDS`.
 
         Raises
@@ -432,6 +435,10 @@ class AuditLog:
             fields["identity_key"] = identity.public_key.base64
             if identity.certificate is not None:
                 fields["identity_certificate"] = identity.certificate.to_dict()
+        if status_serial is not None:
+            if not isinstance(status_serial, int) or isinstance(status_serial, bool):
+                raise ParameterError("status_serial must be an int.")
+            fields["status_serial"] = status_serial
         if deletion is not None:
             canonical_bytes(deletion, what="a deletion certificate")
             fields["deletion"] = deletion
@@ -618,6 +625,19 @@ class AuditLog:
             if latest is None or when > latest:
                 latest = when
         return latest
+
+    def latest_status_serial(self) -> int | None:
+        """The highest ``status_serial`` of the log's entries (None when none has one): a status
+        list older than that one was put back (unverified, like :meth:`latest_time`)."""
+        serials = []
+        for line in self._lines():
+            try:
+                value = load_json(line).get("status_serial")
+            except (ValueError, AttributeError, BundleError):
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                serials.append(value)
+        return max(serials, default=None)
 
     def head(self) -> tuple[int, str] | None:
         """``(seq, hash)`` of the last entry of an intact log (None when empty).

@@ -89,6 +89,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         keys.append({"key": ref, "kind": "organisation", **({"name": name} if name else {})})
     if keys:
         terms["licensee_keys"] = keys
+    if args.status_list:
+        terms["status_list"] = args.status_list
     formats = ("parquet", "csv") if args.csv else ("parquet",)
     try:
         bundle = export(original, recipe=recipe, license=args.template, license_terms=terms,
@@ -169,7 +171,8 @@ def _cmd_open(args: argparse.Namespace) -> int:
             args.bundle, purpose=args.purpose, role=args.role, user=user,
             public_key=args.public_key, audit_log=args.audit_log,
             accept_untrusted=args.accept_untrusted, keyring=args.keyring, action=args.action,
-            identity=args.identity, certificate=args.certificate)
+            identity=args.identity, certificate=args.certificate, status=args.status,
+            amendments=args.amendment)
     except AccessDeniedError as exc:
         print(f"REFUSED ({exc.reason}): {exc}", file=sys.stderr)
         return 1
@@ -312,6 +315,8 @@ def add_parsers(subparsers: Any) -> None:
                    "user's name; repeat for several. Then open requires one of them")
     e.add_argument("--licensee-org-key", action="append", metavar="PUB[=NAME]",
                    help="a licensee organisation key that certifies its users' keys")
+    e.add_argument("--status-list", metavar="PATH", help="where you publish your signed status "
+                   "list (anonlab status publish); then open requires a current one")
     e.add_argument("--signing-key", required=True, help="the private key (PREFIX.key), "
                    "file:PATH or env:NAME")
     e.add_argument("-o", "--output", required=True, help="the bundle folder to write")
@@ -351,6 +356,10 @@ def add_parsers(subparsers: Any) -> None:
                    "default $ANONLAB_IDENTITY); every record of the access is signed with it")
     o.add_argument("--certificate", help="the certificate of your key by your organisation "
                    "(default $ANONLAB_IDENTITY_CERTIFICATE)")
+    o.add_argument("--status", help="the licensor's status list (default: where the license "
+                   "says)")
+    o.add_argument("--amendment", action="append", help="a signed renewal of the license "
+                   "(default BUNDLE.amendment.json beside it, when there); repeat for several")
 
     o.add_argument("--public-key", help="the licensor's public key (default: the keyring)")
     o.add_argument("--keyring", help="the trusted keys file (default $ANONLAB_KEYRING or "

@@ -118,6 +118,10 @@ def to_markdown(license: License) -> str:
         out += ["", "Every access must be made with one of the licensee keys above (or a user key "
                 "certified by an organisation key above) and is signed by it in the audit log; "
                 "an access without one is refused."]
+    if lic.status_list is not None:
+        out += ["", f"The licensor publishes a signed revocation status list at "
+                f"`{_cell(lic.status_list)}`; the data may be opened only while a current list "
+                "is there and does not name this license."]
     out += ["", "## The data", ""]
     out += _data_section(lic)
     out += ["", "## De-identification statement", ""]

@@ -419,7 +419,7 @@ def _expiry(expires: Any, issued: dt.datetime, tpl: Template) -> dt.datetime:
 
 
 _TERMS = ("valid_from", "spdx", "retention", "deletion_method", "approvers", "prohibited",
-          "duties", "revision", "id", "licensee_keys")
+          "duties", "revision", "id", "licensee_keys", "status_list")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -463,6 +463,11 @@ class License:
     compliance : tuple of mapping
         Per regulation: ``regulation``, ``basis`` (the citation), ``status`` and ``evidence``
         (the keys of the license that hold it).
+    status_list : str or None
+        Where the licensor publishes its signed revocation status list (a path, for example on
+        a shared drive; :mod:`anonlab.bundle.status`; a relative path is taken beside the bundle
+        folder). When set, ``anonlab.open`` refuses unless a current status list signed by the
+        bundle's signer is found there (or given) and does not list the license.
     """
 
     id: str
@@ -486,6 +491,7 @@ class License:
     dataset: Mapping[str, Any] | None = None
     anonymization: Mapping[str, Any] | None = None
     compliance: tuple[Mapping[str, Any], ...] = field(default=())
+    status_list: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("issued", "valid_from", "valid_until"):
@@ -543,6 +549,11 @@ class License:
                     where = "parties.licensor" if name == "licensor" else f"parties.{name}[{i}]"
                     raise LicenseError("only licensees name identity keys (the licensor's key "
                                        "is the one that signs the bundle)", path=f"{where}.keys")
+        if self.status_list is not None and (
+                not isinstance(self.status_list, str) or not self.status_list.strip()
+                or len(self.status_list) > 1000 or any(ord(c) < 0x20 for c in self.status_list)):
+            raise LicenseError("must be a path of 1 to 1000 characters without control "
+                               "characters", path="status_list")
         if tpl.requires_identity and not self.requires_identity:
             raise LicenseError(
                 f"template {tpl.id!r} requires identified licensees: name at least one licensee "
@@ -659,7 +670,8 @@ class License:
             ``approvers``, ``prohibited`` and ``duties`` (added to the template's), ``revision``,
             ``id``, ``licensee_keys`` (the one licensee's identity keys: :class:`LicenseeKey`,
             plain data, or public key references such as ``"keys/ada.pub"``; then ``open``
-            requires one of them).
+            requires one of them), ``status_list`` (where the licensor's signed revocation
+            status list lives; then ``open`` requires a current one).
 
         Raises
         ------
@@ -723,6 +735,7 @@ class License:
             prohibited=_merge(tpl.prohibited, extra_prohibited),
             duties=_merge(tpl.duties, extra_duties),
             regulation=tpl.regulation,
+            status_list=terms.get("status_list"),
         )
 
     def bind(
@@ -888,7 +901,7 @@ class License:
             "dataset": None if self.dataset is None else _thaw(self.dataset),
             "anonymization": None if self.anonymization is None else _thaw(self.anonymization),
             "compliance": [_thaw(c) for c in self.compliance],
-        }
+        } | ({} if self.status_list is None else {"status_list": self.status_list})
 
     @classmethod
     def from_dict(cls, data: Any) -> License:
@@ -926,6 +939,7 @@ class License:
             dataset=data["dataset"],
             anonymization=data["anonymization"],
             compliance=tuple(data["compliance"]),
+            status_list=data.get("status_list"),
         )
 
     def to_json(self) -> str:
