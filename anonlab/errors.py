@@ -229,7 +229,11 @@ class AccessDeniedError(LicenseError, PermissionError):
         One of ``"expired"``, ``"not_yet_valid"``, ``"purpose"``, ``"role"``, ``"action"``
         (the role is not granted the declared action), ``"prohibited"``, or, from
         ``anonlab.open``'s clock (:mod:`anonlab.bundle.clock`), ``"clock_backdated"`` and
-        ``"clock_rollback"``.
+        ``"clock_rollback"``; ``"retention"`` (the deletion date passed);
+        ``"unauthenticated"`` and ``"identity"`` (:mod:`anonlab.bundle.identity`);
+        ``"revoked"``, ``"status_missing"``, ``"status_stale"``, ``"status_untrusted"``,
+        ``"status_future"``, ``"status_rollback"`` (:mod:`anonlab.bundle.status`);
+        ``"amendment_invalid"`` (:mod:`anonlab.bundle.amendment`).
     """
 
     def __init__(self, message: str, *, reason: str) -> None:

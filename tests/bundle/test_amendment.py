@@ -23,6 +23,7 @@ from anonlab.bundle.signing import SigningKey
 from anonlab.errors import AccessDeniedError, BundleError, ParameterError
 from anonlab.licensing import License
 from tests.bundle.conftest import ISSUED, TEMPLATE, fixed_license
+from tests.identities import LICENSEE_KEYS
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 END = dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=dt.UTC)  # fixed_license's valid_until
@@ -80,7 +81,8 @@ def test_renew_body_and_signature(raw: bytes, lic: License, key: SigningKey) -> 
 
 
 def test_default_delete_by_keeps_a_later_license_deletion(key: SigningKey) -> None:
-    lic = License.from_template(TEMPLATE, licensee="Lab", issued=ISSUED, expires="2026-12-31",
+    lic = License.from_template(TEMPLATE, licensee_keys=LICENSEE_KEYS,
+                                licensee="Lab", issued=ISSUED, expires="2026-12-31",
                                 retention="P2Y")
     raw = lic.to_json().encode()
     assert renew(raw, key, valid_until=Y2027, now=NOW).delete_by == lic.retention.delete_by
@@ -120,7 +122,8 @@ def test_renew_refuses(raw: bytes, key: SigningKey, kwargs: dict[str, Any], faul
 
 
 def test_renew_refuses_an_earlier_deletion_than_the_license(key: SigningKey) -> None:
-    lic = License.from_template(TEMPLATE, licensee="Lab", issued=ISSUED, expires="2026-12-31",
+    lic = License.from_template(TEMPLATE, licensee_keys=LICENSEE_KEYS,
+                                licensee="Lab", issued=ISSUED, expires="2026-12-31",
                                 retention="P2Y")
     with pytest.raises(ParameterError, match="license's own delete_by"):
         renew(lic.to_json().encode(), key, valid_until=Y2027, delete_by=Y2027, now=NOW)
@@ -189,7 +192,8 @@ def test_an_amendment_for_another_license(lic: License, raw: bytes, key: Signing
 
 def test_an_amendment_for_other_license_bytes(lic: License, raw: bytes, key: SigningKey) -> None:
     # the same id re-issued with other terms: the amendment binds to the bytes, not the id alone
-    reissued = License.from_template(TEMPLATE, licensee="Another Lab", issued=ISSUED,
+    reissued = License.from_template(TEMPLATE, licensee_keys=LICENSEE_KEYS,
+                                licensee="Another Lab", issued=ISSUED,
                                      expires="2026-12-31", id=lic.id)
     amendment = renew(reissued.to_json().encode(), key, valid_until=Y2027, now=NOW)
     assert "other license.json bytes" in _refused(lic, raw, [amendment], key)
@@ -205,7 +209,8 @@ def test_a_signed_shortening_is_refused(lic: License, raw: bytes, key: SigningKe
 
 
 def test_a_signed_earlier_deletion_is_refused(key: SigningKey) -> None:
-    lic = License.from_template(TEMPLATE, licensee="Lab", issued=ISSUED, expires="2026-12-31",
+    lic = License.from_template(TEMPLATE, licensee_keys=LICENSEE_KEYS,
+                                licensee="Lab", issued=ISSUED, expires="2026-12-31",
                                 retention="P2Y")
     raw = lic.to_json().encode()
     base = renew(raw, key, valid_until=Y2027, now=NOW)
