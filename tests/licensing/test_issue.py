@@ -81,8 +81,8 @@ def test_a_recipe_with_an_in_memory_key_cannot_be_recorded(raw):
     frame = recipe.apply(raw.select("mrn", "sex"))
     with pytest.raises(LicenseError) as info:
         issue_license("gdpr-pseudonymous-research", frame=frame, recipe=recipe, report=None,
-                      at=AT, licensee="Team", original=raw.select("mrn", "sex"),
-                      scope="release:test")
+                      at=AT, licensee=with_test_key("Team"),
+                      original=raw.select("mrn", "sex"), scope="release:test")
     assert info.value.path == "anonymization.recipe"
     assert KEY_TEXT not in str(info.value)
 
