@@ -237,6 +237,25 @@ check = anonlab.bundle.verify_usage_report(second, license=license, previous=[re
 print("accepted:", check.ok, "| truncation found:", any("truncated" in p for p in check.problems))
 
 # %% [markdown]
+# The clinic, seeing the truncated log, revokes the license: it adds it to its register and
+# publishes a signed status list (`anonlab revoke ID --register R`, `anonlab status publish`).
+# A license can name where that list lives (`status_list=`), and `open` then always checks it;
+# here the vendor is handed it. The next open is refused:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from anonlab.bundle.status import StatusRegister, publish_status
+
+register = StatusRegister.load(work / "clinic-register.json")
+register.revoke(license.id, reason="audit log truncated")
+status_list = publish_status(register, private).write(work / "clinic.status.json")
+try:
+    anonlab.open(bundle.path, purpose="service-analytics", role="analyst",
+                 identity=analyst_key, public_key=public, status=status_list)
+except anonlab.AccessDeniedError as exc:
+    print(f"refused ({exc.reason})")
+
+# %% [markdown]
 # At the end of the license the vendor deletes the data; `purge` writes a deletion certificate,
 # signed with their key, into the log, for the next report:
 
