@@ -136,7 +136,7 @@ def purge(
     where = audit_log.path if isinstance(audit_log, AuditLog) else audit_log
     log = AuditLog.for_bundle(folder, where)
     files = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         sha, size = _digest(path)
         files.append({"path": path.relative_to(folder).as_posix(), "sha256": sha, "bytes": size})
     aside = temp_folder(folder, "purge")

@@ -36,6 +36,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ _FIELDS = ("bundle", "counts", "first_access", "format_version", "generated", "h
            "last_access", "length", "license_id", "license_sha256", "records", "reporter",
            "type")
 _MAX_REPORT_BYTES = 256 * 1024 * 1024
+_LICENSE_ID = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                         r"[0-9a-f]{12}")
 
 
 def _parse_stamp(text: Any) -> dt.datetime | None:
@@ -291,6 +294,10 @@ def load_usage_report(source: str | os.PathLike[str] | Mapping[str, Any] | Usage
             raise ValueError("records or counts")
     except (KeyError, TypeError, ValueError, ParameterError) as exc:
         raise BundleError(f"{where.capitalize()} holds a malformed field ({exc}).") from None
+    license_id = body.get("license_id")
+    if not isinstance(license_id, str) or not _LICENSE_ID.fullmatch(license_id):
+        # it names the licensor's history file: only a license id, never a path
+        raise BundleError(f"{where.capitalize()} does not name a license id (urn:uuid:...).")
     if key.fingerprint != reporter.get("fingerprint"):
         raise BundleError(f"{where.capitalize()}: the reporter's fingerprint is not its key's.")
     if not key.verify(signature, _DOMAIN + canonical_bytes(body, what="a usage report")):

@@ -188,3 +188,17 @@ def test_a_broken_log_is_not_reported(bundle_copy: Path, keys: Keys) -> None:
     log.path.write_bytes(b"".join(lines[:3] + lines[4:]))
     with pytest.raises(BundleError, match="broken at line 4"):
         _report(bundle_copy)
+
+
+def test_a_report_naming_a_path_for_its_license_is_refused(bundle_copy: Path, keys: Keys,
+                                                           tmp_path: Path) -> None:
+    """The license id names the licensor's history file: a report whose id is a path is not
+    loaded (it could otherwise be kept outside the history folder)."""
+    from anonlab.bundle.usage import _DOMAIN, UsageReport
+
+    _history(bundle_copy, keys)
+    body = dict(_report(bundle_copy).body) | {"license_id": "urn:uuid:../../escaped"}
+    forged = UsageReport(body, LICENSEE_SIGNING_KEY.sign(_DOMAIN + canonical_bytes(body)))
+    with pytest.raises(BundleError, match="license id"):
+        UsageHistory(tmp_path / "h").verify(forged.to_dict())
+    assert not (tmp_path / "escaped").exists()
