@@ -28,3 +28,26 @@ def with_test_key(licensee: Any) -> list[Party]:
     parties[0] = dataclasses.replace(
         first, keys=(*first.keys, LicenseeKey(LICENSEE_PUBLIC_KEY.base64)))
     return parties
+
+
+def rechain(log: Any, entries: list[dict[str, Any]]) -> None:
+    """Rewrite ``log`` from ``entries`` as a holder with the test identity key would: new seq,
+    prev and hash, and signatures re-made with that key (the chain alone then holds)."""
+    import base64
+
+    from anonlab.bundle.audit import SIGNATURE_DOMAIN, entry_hash
+    from anonlab.bundle.canonical import canonical_bytes
+
+    prev = log.genesis
+    out = []
+    for i, e in enumerate(entries, 1):
+        e = dict(e)
+        e["seq"], e["prev"] = i, prev
+        e.pop("signature", None)
+        e["hash"] = entry_hash(e)
+        if "identity_key" in e:
+            e["signature"] = base64.b64encode(LICENSEE_SIGNING_KEY.sign(
+                SIGNATURE_DOMAIN + e["hash"].encode())).decode()
+        prev = e["hash"]
+        out.append(e)
+    log.path.write_bytes(b"".join(canonical_bytes(e) + b"\n" for e in out))

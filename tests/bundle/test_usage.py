@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from anonlab.bundle import AuditLog, SigningKey, open_bundle
-from anonlab.bundle.audit import entry_hash
 from anonlab.bundle.canonical import canonical_bytes
 from anonlab.bundle.usage import (
     UsageHistory,
@@ -20,7 +19,7 @@ from anonlab.bundle.usage import (
 )
 from anonlab.errors import AccessDeniedError, BundleError
 from tests.bundle.conftest import INSIDE, Keys
-from tests.identities import LICENSEE_SIGNING_KEY
+from tests.identities import LICENSEE_SIGNING_KEY, rechain
 
 
 def _open(bundle: Path, keys: Keys, purpose: str = "statistics", **kw: object) -> None:
@@ -46,28 +45,6 @@ def _report(bundle: Path):
     return usage_report(bundle, identity=LICENSEE_SIGNING_KEY)
 
 
-def _rewrite(log: AuditLog, entries: list[dict]) -> None:
-    """Re-chain ``entries`` as a holder would (new seq, prev and hash; signatures re-made with
-    the key the holder has: the test licensee's)."""
-    from anonlab.bundle.audit import SIGNATURE_DOMAIN
-
-    prev = log.genesis
-    out = []
-    for i, e in enumerate(entries, 1):
-        e = dict(e)
-        e["seq"], e["prev"] = i, prev
-        e.pop("signature", None)
-        e["hash"] = entry_hash(e)
-        if "identity_key" in e:
-            import base64
-
-            e["signature"] = base64.b64encode(LICENSEE_SIGNING_KEY.sign(
-                SIGNATURE_DOMAIN + e["hash"].encode())).decode()
-        prev = e["hash"]
-        out.append(e)
-    log.path.write_bytes(b"".join(canonical_bytes(e) + b"\n" for e in out))
-
-
 def test_a_report_counts_the_log_and_verifies(bundle_copy: Path, keys: Keys) -> None:
     _history(bundle_copy, keys)
     report = _report(bundle_copy)
@@ -88,7 +65,7 @@ def test_the_attack_of_the_issue_is_detected(bundle_copy: Path, keys: Keys) -> N
     _history(bundle_copy, keys)
     first = _report(bundle_copy)
     log = AuditLog.for_bundle(bundle_copy)
-    _rewrite(log, [e for e in log.entries() if e["outcome"] == "allowed"][:3])
+    rechain(log, [e for e in log.entries() if e["outcome"] == "allowed"][:3])
     assert log.verify().ok  # the chain alone cannot tell
     second = _report(bundle_copy)
     result = verify_usage_report(second, license=bundle_copy, previous=[first])
@@ -106,15 +83,15 @@ def test_every_rewrite_of_a_reported_log_is_detected(bundle_copy: Path, keys: Ke
     log = AuditLog.for_bundle(bundle_copy)
     entries = log.entries()
     if edit == "drop-last":
-        _rewrite(log, entries[:-2])
+        rechain(log, entries[:-2])
     elif edit == "drop-refusals-keep-length":
         allowed = [e for e in entries if e["outcome"] == "allowed"]
-        _rewrite(log, allowed + allowed[: len(entries) - len(allowed)])
+        rechain(log, allowed + allowed[: len(entries) - len(allowed)])
     elif edit == "reorder":
-        _rewrite(log, [entries[1], entries[0], *entries[2:]])
+        rechain(log, [entries[1], entries[0], *entries[2:]])
     elif edit == "edit-purpose":
         entries[4]["purpose"] = "scientific-research"
-        _rewrite(log, entries)
+        rechain(log, entries)
     else:
         log.path.write_bytes(b"")
         _open(bundle_copy, keys)  # a fresh chain
